@@ -15,7 +15,6 @@ import io.peerflux.mux.MuxedStream;
 import io.peerflux.mux.Muxer;
 import io.peerflux.mux.MuxerSession;
 import io.peerflux.peer.PeerId;
-import io.peerflux.protocol.echo.Echo;
 import io.peerflux.protocol.identify.Identify;
 import io.peerflux.protocol.ping.Ping;
 import io.peerflux.security.SecureSession;
@@ -40,7 +39,7 @@ import reactor.core.publisher.Sinks;
 /**
  * The host: upgrades raw connections (multistream-select → secure channel → multistream-select or early muxer
  * negotiation → muxer), keeps the open connections by peer, and dispatches inbound streams to protocol handlers.
- * Identify runs on every new connection; ping and echo are served by default.
+ * Identify runs on every new connection; identify, identify push and ping are always served.
  */
 final class DefaultHost implements Host {
 
@@ -61,7 +60,6 @@ final class DefaultHost implements Host {
         this.self = PeerId.fromPublicKey(config.identity().publicKey());
         this.identify = new Identify(this, config.identity().publicKey(), config.agentVersion());
         handlers.put(Ping.PROTOCOL_ID, Ping.handler());
-        handlers.put(Echo.PROTOCOL_ID, Echo.handler());
         handlers.put(Identify.PROTOCOL_ID, identify::respond);
         handlers.put(Identify.PUSH_PROTOCOL_ID, stream -> identify.receivePush(stream)
                 .doOnNext(((HostConnection) stream.connection())::identified).then());
