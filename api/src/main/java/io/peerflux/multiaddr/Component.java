@@ -86,6 +86,6 @@ public record Component(Protocol protocol, byte[] value) {
 
     @Override
     public int hashCode() {
-        return 31 * protocol.hashCode() + Arrays.hashCode(value);
+        return 31 * protocol.code() + Arrays.hashCode(value);
     }
 }

@@ -1,86 +1,91 @@
 package io.peerflux.multiaddr;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * The multiaddr protocols Peerflux understands, with the codes and value sizes of multiaddr's
- * {@code protocols.csv} and the multicodec table.
+ * {@code protocols.csv} and the multicodec table. There is one instance per protocol, so they
+ * compare with {@code ==}; {@link #name()} is the text name ({@code "ip4"}), not a Java identifier.
  *
  * <p>A protocol's value is either absent ({@link #sizeBits()} is 0), of a fixed number of bits, or
  * {@link #VARIABLE} and then length-prefixed with a varint in the binary form. A
  * {@linkplain #isPath() path} protocol takes the whole rest of the text form as its value and so
  * must be the last component.
  */
-public enum Protocol {
-    // Qualified because enum constants may not refer to a later static field by its simple name.
-    IP4("ip4", 0x04, 32, new Ip4Codec()),
-    TCP("tcp", 0x06, 16, new UnsignedCodec(2, "port")),
-    DCCP("dccp", 0x21, 16, new UnsignedCodec(2, "port")),
-    IP6("ip6", 0x29, 128, new Ip6Codec()),
-    IP6ZONE("ip6zone", 0x2a, Protocol.VARIABLE, new NameCodec("IPv6 zone")),
-    IPCIDR("ipcidr", 0x2b, 8, new UnsignedCodec(1, "CIDR mask")),
-    DNS("dns", 0x35, Protocol.VARIABLE, new NameCodec("DNS name")),
-    DNS4("dns4", 0x36, Protocol.VARIABLE, new NameCodec("DNS name")),
-    DNS6("dns6", 0x37, Protocol.VARIABLE, new NameCodec("DNS name")),
-    DNSADDR("dnsaddr", 0x38, Protocol.VARIABLE, new NameCodec("DNS name")),
-    SCTP("sctp", 0x84, 16, new UnsignedCodec(2, "port")),
-    UDP("udp", 0x0111, 16, new UnsignedCodec(2, "port")),
-    WEBRTC_DIRECT("webrtc-direct", 0x0118, 0, null),
-    WEBRTC("webrtc", 0x0119, 0, null),
-    P2P_CIRCUIT("p2p-circuit", 0x0122, 0, null),
-    UNIX("unix", 0x0190, Protocol.VARIABLE, new PathCodec()),
+public final class Protocol {
+
+    /** {@link #sizeBits()} of a protocol whose value is varint-length-prefixed. */
+    public static final int VARIABLE = -1;
+
+    public static final Protocol IP4 = new Protocol("ip4", 0x04, 32, new Ip4Codec());
+    public static final Protocol TCP = new Protocol("tcp", 0x06, 16, new UnsignedCodec(2, "port"));
+    public static final Protocol DCCP = new Protocol("dccp", 0x21, 16, new UnsignedCodec(2, "port"));
+    public static final Protocol IP6 = new Protocol("ip6", 0x29, 128, new Ip6Codec());
+    public static final Protocol IP6ZONE = new Protocol("ip6zone", 0x2a, VARIABLE, new NameCodec("IPv6 zone"));
+    public static final Protocol IPCIDR = new Protocol("ipcidr", 0x2b, 8, new UnsignedCodec(1, "CIDR mask"));
+    public static final Protocol DNS = new Protocol("dns", 0x35, VARIABLE, new NameCodec("DNS name"));
+    public static final Protocol DNS4 = new Protocol("dns4", 0x36, VARIABLE, new NameCodec("DNS name"));
+    public static final Protocol DNS6 = new Protocol("dns6", 0x37, VARIABLE, new NameCodec("DNS name"));
+    public static final Protocol DNSADDR = new Protocol("dnsaddr", 0x38, VARIABLE, new NameCodec("DNS name"));
+    public static final Protocol SCTP = new Protocol("sctp", 0x84, 16, new UnsignedCodec(2, "port"));
+    public static final Protocol UDP = new Protocol("udp", 0x0111, 16, new UnsignedCodec(2, "port"));
+    public static final Protocol WEBRTC_DIRECT = new Protocol("webrtc-direct", 0x0118, 0, null);
+    public static final Protocol WEBRTC = new Protocol("webrtc", 0x0119, 0, null);
+    public static final Protocol P2P_CIRCUIT = new Protocol("p2p-circuit", 0x0122, 0, null);
+    public static final Protocol UNIX = new Protocol("unix", 0x0190, VARIABLE, new PathCodec());
     /** A peer id; {@code "ipfs"} is accepted as its old name when parsing. */
-    P2P("p2p", 0x01a5, Protocol.VARIABLE, new PeerIdCodec()),
+    public static final Protocol P2P = new Protocol("p2p", 0x01a5, VARIABLE, new PeerIdCodec());
     /** Deprecated alias of {@code /tls/http}, still found in the wild. */
-    HTTPS("https", 0x01bb, 0, null),
-    TLS("tls", 0x01c0, 0, null),
-    SNI("sni", 0x01c1, Protocol.VARIABLE, new NameCodec("SNI host name")),
-    NOISE("noise", 0x01c6, 0, null),
-    QUIC("quic", 0x01cc, 0, null),
-    QUIC_V1("quic-v1", 0x01cd, 0, null),
-    WEBTRANSPORT("webtransport", 0x01d1, 0, null),
-    CERTHASH("certhash", 0x01d2, Protocol.VARIABLE, new CerthashCodec()),
-    WS("ws", 0x01dd, 0, null),
-    WSS("wss", 0x01de, 0, null),
-    HTTP("http", 0x01e0, 0, null),
+    public static final Protocol HTTPS = new Protocol("https", 0x01bb, 0, null);
+    public static final Protocol TLS = new Protocol("tls", 0x01c0, 0, null);
+    public static final Protocol SNI = new Protocol("sni", 0x01c1, VARIABLE, new NameCodec("SNI host name"));
+    public static final Protocol NOISE = new Protocol("noise", 0x01c6, 0, null);
+    public static final Protocol QUIC = new Protocol("quic", 0x01cc, 0, null);
+    public static final Protocol QUIC_V1 = new Protocol("quic-v1", 0x01cd, 0, null);
+    public static final Protocol WEBTRANSPORT = new Protocol("webtransport", 0x01d1, 0, null);
+    public static final Protocol CERTHASH = new Protocol("certhash", 0x01d2, VARIABLE, new CerthashCodec());
+    public static final Protocol WS = new Protocol("ws", 0x01dd, 0, null);
+    public static final Protocol WSS = new Protocol("wss", 0x01de, 0, null);
+    public static final Protocol HTTP = new Protocol("http", 0x01e0, 0, null);
     /**
      * The memory transport ({@code memorytransport} 0x0309 in the multicodec table). Encoded as a
      * 64-bit big-endian unsigned number like go-multiaddr and rust-multiaddr do; protocols.csv
      * now lists it as variable-length and js-multiaddr follows that, so binary forms differ there.
      */
-    MEMORY("memory", 0x0309, 64, new UnsignedCodec(8, "memory address"));
+    public static final Protocol MEMORY = new Protocol("memory", 0x0309, 64, new UnsignedCodec(8, "memory address"));
 
-    /** {@link #sizeBits()} of a protocol whose value is varint-length-prefixed. */
-    public static final int VARIABLE = -1;
-
+    private static final List<Protocol> ALL = List.of(
+            IP4, TCP, DCCP, IP6, IP6ZONE, IPCIDR, DNS, DNS4, DNS6, DNSADDR, SCTP, UDP, WEBRTC_DIRECT, WEBRTC, P2P_CIRCUIT,
+            UNIX, P2P, HTTPS, TLS, SNI, NOISE, QUIC, QUIC_V1, WEBTRANSPORT, CERTHASH, WS, WSS, HTTP, MEMORY);
     private static final Map<String, Protocol> BY_NAME = new HashMap<>();
     private static final Map<Integer, Protocol> BY_CODE = new HashMap<>();
 
     static {
-        for (Protocol p : values()) {
-            BY_NAME.put(p.protocolName, p);
+        for (Protocol p : ALL) {
+            BY_NAME.put(p.name, p);
             BY_CODE.put(p.code, p);
         }
         BY_NAME.put("ipfs", P2P);
     }
 
-    private final String protocolName;
+    private final String name;
     private final int code;
     private final int sizeBits;
     private final ValueCodec codec;
 
-    Protocol(String protocolName, int code, int sizeBits, ValueCodec codec) {
-        this.protocolName = protocolName;
+    private Protocol(String name, int code, int sizeBits, ValueCodec codec) {
+        this.name = name;
         this.code = code;
         this.sizeBits = sizeBits;
         this.codec = codec;
     }
 
     /** Returns the name used in the text form, for example {@code "quic-v1"}. */
-    public String protocolName() {
-        return protocolName;
+    public String name() {
+        return name;
     }
 
     /** Returns the multicodec code used in the binary form. */
@@ -113,10 +118,15 @@ public enum Protocol {
         return code < 0 || code > Integer.MAX_VALUE ? Optional.empty() : Optional.ofNullable(BY_CODE.get((int) code));
     }
 
-    /** Returns {@link #protocolName()}. */
+    /** Returns every protocol Peerflux understands. */
+    public static List<Protocol> values() {
+        return ALL;
+    }
+
+    /** Returns {@link #name()}. */
     @Override
     public String toString() {
-        return protocolName;
+        return name;
     }
 
     ValueCodec codec() {

@@ -105,7 +105,7 @@ class MultiaddrPropertiesTest {
 
     @Provide
     Arbitrary<Protocol> noValueProtocols() {
-        return Arbitraries.of(Protocol.class).filter(p -> !p.hasValue());
+        return Arbitraries.of(Protocol.values()).filter(p -> !p.hasValue());
     }
 
     @Provide
@@ -120,7 +120,7 @@ class MultiaddrPropertiesTest {
 
     @Provide
     Arbitrary<Multiaddr> multiaddrs() {
-        Arbitrary<Component> component = Arbitraries.of(Protocol.class).filter(p -> !p.isPath()).flatMap(MultiaddrPropertiesTest::component);
+        Arbitrary<Component> component = Arbitraries.of(Protocol.values()).filter(p -> !p.isPath()).flatMap(MultiaddrPropertiesTest::component);
         Arbitrary<List<Component>> body = component.list().ofMaxSize(6);
         Arbitrary<List<Component>> withPath = Combinators.combine(body, component(Protocol.UNIX)).as((list, path) -> {
             List<Component> all = new ArrayList<>(list);
@@ -138,19 +138,27 @@ class MultiaddrPropertiesTest {
     }
 
     private static Arbitrary<byte[]> value(Protocol protocol) {
-        return switch (protocol) {
-            case IP6 -> ip6();
-            case IP6ZONE, DNS, DNS4, DNS6, DNSADDR, SNI -> segment(1).map(s -> s.getBytes(StandardCharsets.UTF_8));
-            case UNIX -> segment(0).list().ofMinSize(1).ofMaxSize(4)
+        if (protocol == Protocol.IP6) {
+            return ip6();
+        }
+        if (protocol == Protocol.UNIX) {
+            return segment(0).list().ofMinSize(1).ofMaxSize(4)
                     .filter(segments -> !segments.get(segments.size() - 1).isEmpty())
                     .map(segments -> ("/" + String.join("/", segments)).getBytes(StandardCharsets.UTF_8));
-            case P2P -> Arbitraries.oneOf(
+        }
+        if (protocol == Protocol.P2P) {
+            return Arbitraries.oneOf(
                     Arbitraries.bytes().array(byte[].class).ofSize(32).map(d -> Multihash.of(Multihash.SHA2_256, d).bytes()),
                     Arbitraries.bytes().array(byte[].class).ofMaxSize(42).map(d -> Multihash.identity(d).bytes()));
-            case CERTHASH -> Combinators.combine(Arbitraries.integers().between(0, 0xffff), Arbitraries.bytes().array(byte[].class).ofMaxSize(64))
+        }
+        if (protocol == Protocol.CERTHASH) {
+            return Combinators.combine(Arbitraries.integers().between(0, 0xffff), Arbitraries.bytes().array(byte[].class).ofMaxSize(64))
                     .as((code, digest) -> Multihash.of(code, digest).bytes());
-            default -> Arbitraries.bytes().array(byte[].class).ofSize(Math.max(protocol.sizeBits(), 0) / 8);
-        };
+        }
+        if (protocol.sizeBits() == Protocol.VARIABLE) { // the names: dns*, sni, ip6zone
+            return segment(1).map(s -> s.getBytes(StandardCharsets.UTF_8));
+        }
+        return Arbitraries.bytes().array(byte[].class).ofSize(protocol.sizeBits() / 8);
     }
 
     /** IPv6 addresses with plenty of zero groups, so that "::" placement gets exercised. */

@@ -314,5 +314,9 @@ class MultiaddrTest {
         assertThat(Protocol.DNS.sizeBits()).isEqualTo(Protocol.VARIABLE);
         assertThat(Protocol.WS.hasValue()).isFalse();
         assertThat(Protocol.WEBRTC_DIRECT).hasToString("webrtc-direct");
+        assertThat(Protocol.IP4.name()).isEqualTo("ip4");
+        assertThat(Protocol.values()).hasSize(29).doesNotHaveDuplicates()
+                .allSatisfy(p -> assertThat(Protocol.forCode(p.code())).containsSame(p))
+                .allSatisfy(p -> assertThat(Protocol.forName(p.name())).containsSame(p));
     }
 }
