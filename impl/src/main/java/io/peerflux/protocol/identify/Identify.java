@@ -3,6 +3,7 @@ package io.peerflux.protocol.identify;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.peerflux.Connection;
 import io.peerflux.Host;
@@ -90,15 +91,21 @@ public final class Identify {
 
     private static Mono<IdentifyInfo> read(Stream stream) {
         return stream.receive()
-                .reduce(new ByteArrayOutputStream(), (all, buf) -> {
+                .reduceWith(ByteArrayOutputStream::new, (all, buf) -> {
                     if (all.size() + buf.readableBytes() > MAX_MESSAGE_SIZE) {
                         throw ProtocolViolationException.stream(PROTOCOL_ID,
                                 "record longer than " + MAX_MESSAGE_SIZE + " bytes");
                     }
-                    buf.readBytes(all, buf.readableBytes());
+                    readInto(buf, all);
                     return all;
-                }, ByteArrayOutputStream::new)
+                })
                 .map(all -> decode(all.toByteArray()));
+    }
+
+    private static void readInto(ByteBuf buf, ByteArrayOutputStream all) {
+        byte[] bytes = new byte[buf.readableBytes()];
+        buf.readBytes(bytes);
+        all.writeBytes(bytes);
     }
 
     /** Parses one or more length-prefixed records, later ones merged into earlier ones (as go-libp2p sends them). */
