@@ -3,6 +3,7 @@ package io.peerflux.multistream;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.netty.buffer.ByteBuf;
+import io.peerflux.multiformats.Varint;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,8 +28,7 @@ import java.util.List;
  * | uvarint length | uvarint len1 | proto1 | '\n' | uvarint len2 | proto2 | '\n' | ... | '\n' |
  * </pre>
  *
- * <p>Lengths above {@link #MAX_MESSAGE_SIZE} are refused, so a length prefix never needs more than two bytes. The
- * varint reader and writer here are private stand-ins until {@code io.peerflux.multiformats.Varint} is merged.
+ * <p>Lengths above {@link #MAX_MESSAGE_SIZE} are refused, so a length prefix never needs more than two bytes.
  */
 final class MultistreamCodec {
 
@@ -77,13 +77,13 @@ final class MultistreamCodec {
     }
 
     static void writeMessage(ByteBuf out, byte[] text) {
-        writeVarint(out, text.length + 1);
+        Varint.write(text.length + 1, out);
         out.writeBytes(text);
         out.writeByte(NEWLINE);
     }
 
     static void writeMessage(ByteBuf out, ByteBuf text) {
-        writeVarint(out, text.readableBytes() + 1);
+        Varint.write(text.readableBytes() + 1, out);
         out.writeBytes(text, text.readerIndex(), text.readableBytes());
         out.writeByte(NEWLINE);
     }
@@ -97,14 +97,14 @@ final class MultistreamCodec {
         int length = 1; // the closing newline
         for (String protocol : protocols) {
             byte[] text = protocol.getBytes(UTF_8);
-            int line = varintSize(text.length + 1) + text.length + 1;
+            int line = Varint.size(text.length + 1) + text.length + 1;
             if (length + line > MAX_MESSAGE_SIZE) {
                 break;
             }
             listed.add(text);
             length += line;
         }
-        writeVarint(out, length);
+        Varint.write(length, out);
         for (byte[] text : listed) {
             writeMessage(out, text);
         }
@@ -145,30 +145,18 @@ final class MultistreamCodec {
      */
     static ByteBuf readMessage(ByteBuf in) throws Malformed {
         int start = in.readerIndex();
-        int available = in.readableBytes();
-        if (available < 1) {
+        long length;
+        try {
+            length = Varint.read(in);
+        } catch (IllegalArgumentException e) {
+            throw new Malformed("bad length prefix: " + e.getMessage());
+        }
+        if (length < 0) {
             return null;
         }
-        int first = in.getUnsignedByte(start);
-        int length;
-        int prefix;
-        if (first < 0x80) {
-            length = first;
-            prefix = 1;
-        } else {
-            if (available < 2) {
-                return null;
-            }
-            int second = in.getUnsignedByte(start + 1);
-            if (second >= 0x80) {
-                throw new Malformed("length prefix over " + MAX_MESSAGE_SIZE + " bytes");
-            }
-            if (second == 0) {
-                throw new Malformed("length prefix is not minimally encoded");
-            }
-            length = (first & 0x7f) | second << 7;
-            prefix = 2;
-        }
+        int prefix = in.readerIndex() - start;
+        in.readerIndex(start);
+        int available = in.readableBytes();
         if (length == 0) {
             throw new Malformed("empty message");
         }
@@ -179,7 +167,7 @@ final class MultistreamCodec {
             return null;
         }
         int textStart = start + prefix;
-        int newline = textStart + length - 1;
+        int newline = textStart + (int) length - 1;
         if (in.getByte(newline) != NEWLINE) {
             throw new Malformed("message does not end with a newline");
         }
@@ -187,23 +175,7 @@ final class MultistreamCodec {
             throw new Malformed("message has more than one line");
         }
         in.readerIndex(newline + 1);
-        return in.slice(textStart, length - 1);
-    }
-
-    private static int varintSize(int value) {
-        int size = 1;
-        while ((value >>>= 7) != 0) {
-            size++;
-        }
-        return size;
-    }
-
-    private static void writeVarint(ByteBuf out, int value) {
-        while ((value & ~0x7f) != 0) {
-            out.writeByte(value & 0x7f | 0x80);
-            value >>>= 7;
-        }
-        out.writeByte(value);
+        return in.slice(textStart, (int) length - 1);
     }
 
     private static byte[] header() {
