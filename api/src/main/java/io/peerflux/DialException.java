@@ -1,0 +1,55 @@
+package io.peerflux;
+
+import io.peerflux.multiaddr.Multiaddr;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A dial failed: the address was unreachable or refused, did not answer in time, no transport could dial it,
+ * or the peer at the other end was not the one asked for. Signalled by {@code Host.connect} and {@code newStream}.
+ */
+public final class DialException extends PeerfluxException {
+
+    private final Multiaddr address;
+
+    private DialException(Multiaddr address, String message, Throwable cause) {
+        super(message, cause);
+        this.address = address;
+    }
+
+    /** The address that was dialed; {@code null} when every address of a peer failed (see suppressed). */
+    public Multiaddr address() {
+        return address;
+    }
+
+    public static DialException failed(Multiaddr address, Throwable cause) {
+        return new DialException(address, "dial " + address + " failed: " + describe(cause), cause);
+    }
+
+    public static DialException timeout(Multiaddr address, Duration timeout) {
+        return new DialException(address, "dial " + address + " timed out after " + timeout.toMillis() + " ms", null);
+    }
+
+    public static DialException noTransport(Multiaddr address) {
+        return new DialException(address, "no transport can dial " + address, null);
+    }
+
+    public static DialException noAddresses(Object peer) {
+        return new DialException(null, "no known addresses for peer " + peer, null);
+    }
+
+    /** All addresses of a peer failed; each failure is attached as a suppressed exception. */
+    public static DialException allFailed(Object peer, List<? extends Throwable> failures) {
+        DialException e = new DialException(null, "all " + failures.size() + " addresses of " + peer + " failed", null);
+        failures.forEach(e::addSuppressed);
+        return e;
+    }
+
+    private static String describe(Throwable cause) {
+        if (cause == null) {
+            return "unknown cause";
+        }
+        String message = cause.getMessage();
+        return message == null ? cause.getClass().getSimpleName() : cause.getClass().getSimpleName() + ": " + message;
+    }
+}

@@ -1,0 +1,4 @@
+package io.peerflux;
+
+/** Who opened a connection or stream. */
+public enum Direction { INBOUND, OUTBOUND }

@@ -1,0 +1,2 @@
+/** The contract between stream multiplexers (Yamux, mplex, QUIC) and the host. */
+package io.peerflux.mux;
