@@ -123,14 +123,27 @@ public final class Identify {
             }
             List<Multiaddr> listen = new ArrayList<>();
             for (ByteString address : record.getListenAddrsList()) {
-                listen.add(Multiaddr.of(address.toByteArray()));
+                Multiaddr parsed = parseOrNull(address);
+                if (parsed != null) {
+                    listen.add(parsed);
+                }
             }
-            Multiaddr observed = record.hasObservedAddr() ? Multiaddr.of(record.getObservedAddr().toByteArray()) : null;
+            Multiaddr observed = record.hasObservedAddr() ? parseOrNull(record.getObservedAddr()) : null;
             return new IdentifyInfo(PublicKey.unmarshal(record.getPublicKey().toByteArray()),
                     record.getProtocolVersion(), record.getAgentVersion(), listen, observed,
                     record.getProtocolsList());
         } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
             throw ProtocolViolationException.stream(PROTOCOL_ID, "malformed record: " + e.getMessage());
+        }
+    }
+
+    /** An address we cannot parse (a protocol we do not know) is skipped, not fatal: the rest stays usable. */
+    private static Multiaddr parseOrNull(ByteString address) {
+        try {
+            return Multiaddr.of(address.toByteArray());
+        } catch (IllegalArgumentException e) {
+            log.debug("skipping unparseable address in identify record: {}", e.getMessage());
+            return null;
         }
     }
 
