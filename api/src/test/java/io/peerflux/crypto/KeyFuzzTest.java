@@ -2,6 +2,9 @@ package io.peerflux.crypto;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.math.BigInteger;
+import java.util.Arrays;
+import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -9,6 +12,10 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.Size;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.DEROctetString;
+import org.bouncycastle.asn1.DERSequence;
 
 /**
  * Decoders under random and mutated input: every input is either rejected with an
@@ -54,6 +61,25 @@ class KeyFuzzTest {
         assertThat(PublicKey.unmarshal(publicKey).verify(data, signature)).isFalse();
     }
 
+    @Property
+    void verifyingDerShapedGarbageIsFalse(@ForAll("ecPublicVectors") byte[] publicKey,
+                                          @ForAll @Size(max = 3) List<BigInteger> integers,
+                                          @ForAll boolean asOctetString) {
+        ASN1Encodable[] elements = integers.stream()
+                .map(value -> asOctetString
+                        ? new DEROctetString(value.toByteArray())
+                        : new ASN1Integer(value))
+                .toArray(ASN1Encodable[]::new);
+        byte[] signature = Der.encode(new DERSequence(elements));
+
+        assertThat(PublicKey.unmarshal(publicKey).verify(new byte[] {1}, signature)).isFalse();
+    }
+
+    @Provide
+    Arbitrary<byte[]> ecPublicVectors() {
+        return Arbitraries.of(SpecVectors.SECP256K1_PUBLIC, SpecVectors.ECDSA_PUBLIC);
+    }
+
     @Provide
     Arbitrary<byte[]> publicVectors() {
         return Arbitraries.of(PUBLIC_VECTORS);
@@ -77,7 +103,7 @@ class KeyFuzzTest {
             for (int i = 0; i + 1 < edit.length; i += 2) {
                 bytes[edit[i] % bytes.length] = (byte) edit[i + 1];
             }
-            return cut == 0 ? java.util.Arrays.copyOf(bytes, edit[0] % bytes.length) : bytes;
+            return cut == 0 ? Arrays.copyOf(bytes, edit[0] % bytes.length) : bytes;
         });
     }
 

@@ -119,7 +119,7 @@ class RsaKeyTest {
 
     @Test
     void rejectsUnusableExponents() {
-        BigInteger modulus = ((java.security.interfaces.RSAPublicKey) jdkPair.getPublic()).getModulus();
+        BigInteger modulus = ((RSAPrivateCrtKey) jdkPair.getPrivate()).getModulus();
         for (long exponent : new long[] {1, 2, 65536, 1L << 31 | 1}) {
             assertThatIllegalArgumentException()
                     .isThrownBy(() -> PublicKey.unmarshal(publicKeyMessage(pkix(modulus, BigInteger.valueOf(exponent)))))
@@ -130,7 +130,7 @@ class RsaKeyTest {
 
     @Test
     void rejectsAlgorithmIdentifiersWithoutNullParameters() {
-        java.security.interfaces.RSAPublicKey jdkKey = (java.security.interfaces.RSAPublicKey) jdkPair.getPublic();
+        RSAPrivateCrtKey jdkKey = (RSAPrivateCrtKey) jdkPair.getPrivate();
         byte[] withoutNull = Der.encode(new SubjectPublicKeyInfo(new AlgorithmIdentifier(PKCSObjectIdentifiers.rsaEncryption),
                 Der.encode(new RSAPublicKey(jdkKey.getModulus(), jdkKey.getPublicExponent()))));
 

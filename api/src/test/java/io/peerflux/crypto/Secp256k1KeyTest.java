@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.asn1.DERSequence;
@@ -79,7 +80,7 @@ class Secp256k1KeyTest {
                 + "0221002442ce9d2b916064108014783e923ec36b49743e2ffa1c4496f01a512aafd9e5");
         assertThat(publicKey.verify(SATOSHI, paddedS)).as("non-minimal INTEGER").isFalse();
 
-        byte[] trailing = java.util.Arrays.copyOf(good, good.length + 1);
+        byte[] trailing = Arrays.copyOf(good, good.length + 1);
         assertThat(publicKey.verify(SATOSHI, trailing)).as("trailing byte").isFalse();
 
         assertThat(publicKey.verify(SATOSHI, der(r, s.add(N)))).as("s >= n").isFalse();

@@ -12,6 +12,8 @@ import io.peerflux.crypto.SpecVectors;
 import io.peerflux.multiformats.Cid;
 import io.peerflux.multiformats.Multibase;
 import io.peerflux.multiformats.Multihash;
+import java.util.Arrays;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -48,7 +50,7 @@ class PeerIdTest {
         assertThat(id.toBase58()).isEqualTo(base58);
         assertThat(id.toString()).isEqualTo(base58);
         assertThat(id.toCid()).isEqualTo(cid);
-        assertThat(id.publicKey()).isEqualTo(inlined ? java.util.Optional.of(key) : java.util.Optional.empty());
+        assertThat(id.publicKey()).isEqualTo(inlined ? Optional.of(key) : Optional.empty());
         assertThat(id.matches(key)).isTrue();
     }
 
@@ -144,7 +146,7 @@ class PeerIdTest {
         assertThatIllegalArgumentException().isThrownBy(() -> PeerId.fromBytes(identityOfGarbage))
                 .withMessageContaining("public key");
         assertThatIllegalArgumentException().isThrownBy(() -> PeerId.fromBytes(new byte[0]));
-        byte[] trailing = java.util.Arrays.copyOf(Multihash.of(Multihash.SHA2_256, new byte[32]).bytes(), 35);
+        byte[] trailing = Arrays.copyOf(Multihash.of(Multihash.SHA2_256, new byte[32]).bytes(), 35);
         assertThatIllegalArgumentException().isThrownBy(() -> PeerId.fromBytes(trailing));
     }
 
@@ -189,7 +191,7 @@ class PeerIdTest {
 
     private static byte[] filled(byte value) {
         byte[] digest = new byte[32];
-        java.util.Arrays.fill(digest, value);
+        Arrays.fill(digest, value);
         return digest;
     }
 }
