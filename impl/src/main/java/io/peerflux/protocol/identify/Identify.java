@@ -52,7 +52,9 @@ public final class Identify {
 
     /** Asks the remote of {@code connection} for its record and stores what it says in the peerstore. */
     public Mono<IdentifyInfo> exchange(Connection connection) {
-        return connection.newStream(PROTOCOL_ID).flatMap(stream -> read(stream).doOnNext(info -> remember(stream, info)));
+        return connection.newStream(PROTOCOL_ID).flatMap(stream -> stream.closeWrite()
+                .then(read(stream))
+                .doOnNext(info -> remember(stream, info)));
     }
 
     /** Serves {@code /ipfs/id/1.0.0}: sends our record. */
