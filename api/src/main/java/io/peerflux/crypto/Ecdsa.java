@@ -57,7 +57,8 @@ final class Ecdsa {
             }
             r = ASN1Integer.getInstance(sequence.getObjectAt(0)).getValue();
             s = ASN1Integer.getInstance(sequence.getObjectAt(1)).getValue();
-        } catch (IllegalArgumentException e) {
+        } catch (RuntimeException e) {
+            // Der.parse rejects malformed bytes; BouncyCastle's getInstance rejects wrong ASN.1 types.
             return false;
         }
         BigInteger n = key.getParameters().getN();

@@ -56,7 +56,7 @@ final class Ed25519PrivateKey extends PrivateKey {
     @Override
     public byte[] sign(byte[] data) {
         byte[] signature = new byte[Ed25519PrivateKeyParameters.SIGNATURE_SIZE];
-        key.sign(Ed25519.Algorithm.Ed25519, publicKey.parameters(), null, data, 0, data.length, signature, 0);
+        key.sign(Ed25519.Algorithm.Ed25519, null, data, 0, data.length, signature, 0);
         return signature;
     }
 

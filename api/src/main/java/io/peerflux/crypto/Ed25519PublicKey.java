@@ -22,10 +22,6 @@ final class Ed25519PublicKey extends PublicKey {
         return new Ed25519PublicKey(new Ed25519PublicKeyParameters(data));
     }
 
-    Ed25519PublicKeyParameters parameters() {
-        return key;
-    }
-
     @Override
     public boolean verify(byte[] data, byte[] signature) {
         requireArguments(data, signature);

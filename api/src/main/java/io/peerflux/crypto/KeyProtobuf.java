@@ -1,5 +1,6 @@
 package io.peerflux.crypto;
 
+import io.peerflux.multiformats.Varint;
 import java.nio.ByteBuffer;
 
 /**
@@ -30,17 +31,11 @@ record KeyProtobuf(KeyType type, byte[] data) {
 
     /** Returns the deterministic encoding of a key message. */
     static byte[] encode(KeyType type, byte[] data) {
-        int lengthSize = varintSize(data.length);
-        ByteBuffer out = ByteBuffer.allocate(3 + lengthSize + data.length);
-        out.put((byte) TYPE_TAG).put((byte) type.protobufNumber()).put((byte) DATA_TAG);
-        for (int value = data.length; ; value >>>= 7) {
-            if (value < 0x80) {
-                out.put((byte) value);
-                break;
-            }
-            out.put((byte) (value | 0x80));
-        }
-        return out.put(data).array();
+        byte[] length = Varint.encode(data.length);
+        return ByteBuffer.allocate(3 + length.length + data.length)
+                .put((byte) TYPE_TAG).put((byte) type.protobufNumber())
+                .put((byte) DATA_TAG).put(length).put(data)
+                .array();
     }
 
     /**
@@ -52,52 +47,40 @@ record KeyProtobuf(KeyType type, byte[] data) {
      *     the message with a known key type and at most {@link #MAX_SIZE} bytes long
      */
     static KeyProtobuf decode(byte[] message, String what) {
-        if (message.length > MAX_SIZE) {
-            throw new IllegalArgumentException(what + " message of " + message.length + " bytes exceeds " + MAX_SIZE);
+        try {
+            if (message.length > MAX_SIZE) {
+                throw new IllegalArgumentException(message.length + " bytes exceed the limit of " + MAX_SIZE);
+            }
+            ByteBuffer in = ByteBuffer.wrap(message);
+            expectTag(in, TYPE_TAG, "Type");
+            KeyType type = KeyType.fromProtobufNumber(readSmallVarint(in));
+            expectTag(in, DATA_TAG, "Data");
+            int length = readSmallVarint(in);
+            if (length != in.remaining()) {
+                throw new IllegalArgumentException("Data declares " + length + " bytes but " + in.remaining()
+                        + " follow (nothing may follow Data)");
+            }
+            byte[] data = new byte[length];
+            in.get(data);
+            return new KeyProtobuf(type, data);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid " + what + " message: " + e.getMessage(), e);
         }
-        ByteBuffer in = ByteBuffer.wrap(message);
-        expectTag(in, TYPE_TAG, what, "Type");
-        KeyType type = KeyType.fromProtobufNumber(readVarint(in, what));
-        expectTag(in, DATA_TAG, what, "Data");
-        int length = readVarint(in, what);
-        if (length != in.remaining()) {
-            throw new IllegalArgumentException(what + " Data field declares " + length + " bytes but "
-                    + in.remaining() + " follow its length (fields other than Type and Data are not allowed)");
-        }
-        byte[] data = new byte[length];
-        in.get(data);
-        return new KeyProtobuf(type, data);
     }
 
-    private static void expectTag(ByteBuffer in, int tag, String what, String field) {
+    private static void expectTag(ByteBuffer in, int tag, String field) {
         if (!in.hasRemaining() || in.get() != tag) {
-            throw new IllegalArgumentException(what + " message must continue with field " + field
-                    + " (tag 0x" + Integer.toHexString(tag) + ") at offset " + Math.max(0, in.position() - 1));
+            throw new IllegalArgumentException("expected field " + field + " (tag 0x" + Integer.toHexString(tag)
+                    + ") at offset " + Math.max(0, in.position() - 1));
         }
     }
 
-    /** Reads a minimally encoded varint no larger than {@link #MAX_SIZE}, which is all this message holds. */
-    private static int readVarint(ByteBuffer in, String what) {
-        int value = 0;
-        for (int shift = 0; ; shift += 7) {
-            if (!in.hasRemaining()) {
-                throw new IllegalArgumentException(what + " message ends inside a varint");
-            }
-            int b = in.get() & 0xff;
-            if (shift > 0 && b == 0) {
-                throw new IllegalArgumentException(what + " message has a varint that is not minimally encoded");
-            }
-            value |= (b & 0x7f) << shift;
-            if (b < 0x80) {
-                return value;
-            }
-            if (value > MAX_SIZE) {
-                throw new IllegalArgumentException(what + " message has a varint larger than " + MAX_SIZE);
-            }
+    /** Reads a minimally encoded varint; values over {@link #MAX_SIZE} cannot be valid in this message. */
+    private static int readSmallVarint(ByteBuffer in) {
+        long value = Varint.read(in);
+        if (value > MAX_SIZE) {
+            throw new IllegalArgumentException("varint value " + value + " is out of range");
         }
-    }
-
-    private static int varintSize(int value) {
-        return value < 0x80 ? 1 : value < 0x4000 ? 2 : 3;
+        return (int) value;
     }
 }

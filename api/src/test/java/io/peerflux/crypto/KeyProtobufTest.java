@@ -75,7 +75,7 @@ class KeyProtobufTest {
 
         byte[] tooLarge = KeyProtobuf.encode(KeyType.RSA, new byte[KeyProtobuf.MAX_SIZE - 4]);
         assertThatIllegalArgumentException().isThrownBy(() -> KeyProtobuf.decode(tooLarge, "key"))
-                .withMessageContaining("exceeds");
+                .withMessageContaining("limit");
     }
 
     @Property

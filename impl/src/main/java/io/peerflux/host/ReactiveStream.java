@@ -251,7 +251,7 @@ final class ReactiveStream implements Stream, MuxedStream.Listener {
         @Override
         public void request(long n) {
             if (Operators.validate(n)) {
-                Operators.addCap(demand, n);
+                demand.updateAndGet(d -> Operators.addCap(d, n));
                 runOnLoop(ReactiveStream.this::drain);
             }
         }

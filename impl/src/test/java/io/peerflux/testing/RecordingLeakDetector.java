@@ -12,7 +12,7 @@ public final class RecordingLeakDetector<T> extends ResourceLeakDetector<T> {
 
     private static final List<String> LEAKS = new CopyOnWriteArrayList<>();
 
-    public RecordingLeakDetector(Class<?> resourceType, int samplingInterval) {
+    public RecordingLeakDetector(Class<?> resourceType, int samplingInterval, long maxActive) {
         super(resourceType, samplingInterval);
     }
 

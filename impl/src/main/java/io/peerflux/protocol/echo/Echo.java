@@ -23,7 +23,7 @@ public final class Echo {
 
     /** Serves echo: inbound buffers are retained and written straight back, so nothing is copied. */
     public static StreamHandler handler() {
-        return stream -> stream.send(stream.receive().retain());
+        return stream -> stream.send(stream.receive().map(ByteBuf::retain));
     }
 
     /**

@@ -3,6 +3,7 @@ package io.peerflux.protocol.identify;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.peerflux.Connection;
 import io.peerflux.Host;
@@ -51,7 +52,9 @@ public final class Identify {
 
     /** Asks the remote of {@code connection} for its record and stores what it says in the peerstore. */
     public Mono<IdentifyInfo> exchange(Connection connection) {
-        return connection.newStream(PROTOCOL_ID).flatMap(stream -> read(stream).doOnNext(info -> remember(stream, info)));
+        return connection.newStream(PROTOCOL_ID).flatMap(stream -> stream.closeWrite()
+                .then(read(stream))
+                .doOnNext(info -> remember(stream, info)));
     }
 
     /** Serves {@code /ipfs/id/1.0.0}: sends our record. */
@@ -90,15 +93,21 @@ public final class Identify {
 
     private static Mono<IdentifyInfo> read(Stream stream) {
         return stream.receive()
-                .reduce(new ByteArrayOutputStream(), (all, buf) -> {
+                .reduceWith(ByteArrayOutputStream::new, (all, buf) -> {
                     if (all.size() + buf.readableBytes() > MAX_MESSAGE_SIZE) {
                         throw ProtocolViolationException.stream(PROTOCOL_ID,
                                 "record longer than " + MAX_MESSAGE_SIZE + " bytes");
                     }
-                    buf.readBytes(all, buf.readableBytes());
+                    readInto(buf, all);
                     return all;
-                }, ByteArrayOutputStream::new)
+                })
                 .map(all -> decode(all.toByteArray()));
+    }
+
+    private static void readInto(ByteBuf buf, ByteArrayOutputStream all) {
+        byte[] bytes = new byte[buf.readableBytes()];
+        buf.readBytes(bytes);
+        all.writeBytes(bytes);
     }
 
     /** Parses one or more length-prefixed records, later ones merged into earlier ones (as go-libp2p sends them). */
@@ -123,14 +132,27 @@ public final class Identify {
             }
             List<Multiaddr> listen = new ArrayList<>();
             for (ByteString address : record.getListenAddrsList()) {
-                listen.add(Multiaddr.of(address.toByteArray()));
+                Multiaddr parsed = parseOrNull(address);
+                if (parsed != null) {
+                    listen.add(parsed);
+                }
             }
-            Multiaddr observed = record.hasObservedAddr() ? Multiaddr.of(record.getObservedAddr().toByteArray()) : null;
+            Multiaddr observed = record.hasObservedAddr() ? parseOrNull(record.getObservedAddr()) : null;
             return new IdentifyInfo(PublicKey.unmarshal(record.getPublicKey().toByteArray()),
                     record.getProtocolVersion(), record.getAgentVersion(), listen, observed,
                     record.getProtocolsList());
         } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
             throw ProtocolViolationException.stream(PROTOCOL_ID, "malformed record: " + e.getMessage());
+        }
+    }
+
+    /** An address we cannot parse (a protocol we do not know) is skipped, not fatal: the rest stays usable. */
+    private static Multiaddr parseOrNull(ByteString address) {
+        try {
+            return Multiaddr.of(address.toByteArray());
+        } catch (IllegalArgumentException e) {
+            log.debug("skipping unparseable address in identify record: {}", e.getMessage());
+            return null;
         }
     }
 

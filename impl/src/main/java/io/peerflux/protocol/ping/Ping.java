@@ -32,7 +32,7 @@ public final class Ping {
      * waiting for payload boundaries.
      */
     public static StreamHandler handler() {
-        return stream -> stream.send(stream.receive().retain());
+        return stream -> stream.send(stream.receive().map(ByteBuf::retain));
     }
 
     /**

@@ -6,7 +6,6 @@ import io.peerflux.DialException;
 import io.peerflux.multiaddr.Multiaddr;
 import io.peerflux.transport.RawConnection;
 import io.peerflux.transport.Transport;
-import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
@@ -114,9 +113,6 @@ public final class Tcp implements Transport {
     }
 
     static Multiaddr toMultiaddr(InetSocketAddress address) {
-        String family = address.getAddress() instanceof Inet6Address ? "/ip6/" : "/ip4/";
-        String host = address.getAddress().getHostAddress();
-        int zone = host.indexOf('%');
-        return Multiaddr.of(family + (zone < 0 ? host : host.substring(0, zone)) + "/tcp/" + address.getPort());
+        return Multiaddr.tcp(address.getAddress(), address.getPort());
     }
 }
