@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Rules taken where the spec leaves room: a SYN for an open stream or with this side's parity, and a frame for a
  * stream id that was never opened, are protocol errors; a frame for a stream that has closed is ignored (the remote
- * may not know yet). SYN and ACK ride on a stream's first frame, as the libp2p notes recommend, and at most
- * {@link #MAX_ACK_BACKLOG} of our streams wait for their ACK; further {@code openStream} calls wait their turn.
+ * may not know yet). A stream's SYN rides on its first frame, and the ACK on the first frame the accepting side's
+ * application causes (the libp2p notes ask not to acknowledge before that); at most {@link #MAX_ACK_BACKLOG} of our
+ * streams wait for their ACK, further {@code openStream} calls wait their turn.
  * Any protocol error sends GoAway(protocol error), resets every stream and closes the connection.
  */
 final class YamuxSession {

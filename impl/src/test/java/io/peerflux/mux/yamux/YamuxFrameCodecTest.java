@@ -88,14 +88,14 @@ class YamuxFrameCodecTest {
         ByteBuf frame = header(0, 0, YamuxFrame.SYN, 1, 10).writeBytes(new byte[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9});
         // header split in two, payload in three reads, next header glued to the last payload piece
         channel.writeInbound(frame.retainedSlice(0, 5));
-        assertThat((Object) channel.readInbound()).isNull();
+        assertThat(channel.<Object>readInbound()).isNull();
         channel.writeInbound(frame.retainedSlice(5, 10));
-        assertThat((Object) channel.readInbound()).isEqualTo(YamuxFrame.data(YamuxFrame.SYN, 1, 10));
+        assertThat(channel.<Object>readInbound()).isEqualTo(YamuxFrame.data(YamuxFrame.SYN, 1, 10));
         assertThat(hexOf(channel.readInbound())).isEqualTo("000102");
         channel.writeInbound(Unpooled.wrappedBuffer(frame.retainedSlice(15, 7), header(0, 1, YamuxFrame.FIN, 1, 0)));
         frame.release();
         assertThat(hexOf(channel.readInbound())).isEqualTo("03040506070809");
-        assertThat((Object) channel.readInbound()).isEqualTo(YamuxFrame.windowUpdate(YamuxFrame.FIN, 1, 0));
+        assertThat(channel.<Object>readInbound()).isEqualTo(YamuxFrame.windowUpdate(YamuxFrame.FIN, 1, 0));
         assertThat(channel.finish()).isFalse();
         assertThat(frame.refCnt()).isZero();
     }
@@ -128,7 +128,7 @@ class YamuxFrameCodecTest {
         assertThatThrownBy(() -> channel.writeInbound(header(9, 0, 0, 1, 0))).isInstanceOf(DecoderException.class);
         ByteBuf valid = header(0, 2, YamuxFrame.SYN, 0, 1);
         channel.writeInbound(valid);
-        assertThat((Object) channel.readInbound()).isNull();
+        assertThat(channel.<Object>readInbound()).isNull();
         assertThat(valid.refCnt()).isZero();
         assertThat(channel.finish()).isFalse();
     }
@@ -142,8 +142,8 @@ class YamuxFrameCodecTest {
                 YamuxFrame.goAway(YamuxFrame.GO_AWAY_NORMAL), YamuxFrame.windowUpdate(YamuxFrame.RST, 0xFFFF_FFFF, 0));
         for (YamuxFrame frame : frames) {
             encoder.writeOutbound(frame);
-            decoder.writeInbound((Object) encoder.readOutbound());
-            assertThat((Object) decoder.readInbound()).isEqualTo(frame);
+            decoder.writeInbound(encoder.<Object>readOutbound());
+            assertThat(decoder.<Object>readInbound()).isEqualTo(frame);
         }
         assertThat(encoder.finish()).isFalse();
         assertThat(decoder.finish()).isFalse();
@@ -255,7 +255,7 @@ class YamuxFrameCodecTest {
                 .cause().isInstanceOf(ProtocolViolationException.class).hasMessageContaining(message)
                 .extracting(e -> ((ProtocolViolationException) e).scope())
                 .isEqualTo(ProtocolViolationException.Scope.CONNECTION);
-        assertThat((Object) channel.readInbound()).isNull();
+        assertThat(channel.<Object>readInbound()).isNull();
         assertThat(input.refCnt()).isZero();
         channel.finishAndReleaseAll();
     }

@@ -39,6 +39,7 @@ class YamuxLocalChannelTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     // LocalIoHandler parks its threads in a way BlockHound rejects; DefaultEventLoop waits the way Netty allows.
+    @SuppressWarnings("deprecation")
     private final DefaultEventLoopGroup group = new DefaultEventLoopGroup(2);
     private Channel listener;
     private Channel clientChannel;
