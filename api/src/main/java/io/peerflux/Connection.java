@@ -35,6 +35,12 @@ public interface Connection {
      */
     Mono<Stream> newStream(String... protocols);
 
+    /**
+     * The remote's identify record: exchanged over {@code /ipfs/id/1.0.0} when the connection opened, and replaced
+     * when the remote pushes a new one. Fails when the remote does not answer identify.
+     */
+    Mono<IdentifyInfo> identify();
+
     boolean isOpen();
 
     /** Closes the connection gracefully; open streams are reset. */

@@ -1,0 +1,98 @@
+package io.peerflux.benchmarks;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.peerflux.Connection;
+import io.peerflux.Host;
+import io.peerflux.Stream;
+import io.peerflux.host.Peerflux;
+import io.peerflux.multiaddr.Multiaddr;
+import io.peerflux.mux.yamux.Yamux;
+import io.peerflux.security.noise.Noise;
+import io.peerflux.transport.tcp.Tcp;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import reactor.core.publisher.Flux;
+
+/**
+ * Single-stream throughput over TCP + Noise + Yamux on loopback, both hosts in this JVM. Each operation opens a
+ * stream, sends {@link #TRANSFER} bytes in 64 KiB buffers, half-closes, and waits for the receiver to finish
+ * reading; the {@code bytes} counter gives bytes per second.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 5)
+@Measurement(iterations = 5, time = 5)
+@Fork(1)
+public class StreamThroughputBenchmark {
+
+    static final String SINK = "/peerflux-bench/sink/1.0.0";
+    static final int CHUNK = 64 * 1024;
+    static final int TRANSFER = 64 * 1024 * 1024;
+    static final Duration TIMEOUT = Duration.ofMinutes(1);
+
+    Host server;
+    Host client;
+    Connection connection;
+    ByteBuf chunk;
+
+    /** Bytes moved, reported by JMH as a rate. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.OPERATIONS)
+    public static class Bytes {
+        public long bytes;
+
+        @Setup(Level.Iteration)
+        public void reset() {
+            bytes = 0;
+        }
+    }
+
+    @Setup
+    public void setUp() {
+        server = host().handle(SINK, stream -> stream.receive().then())
+                .listen(Multiaddr.of("/ip4/127.0.0.1/tcp/0")).build();
+        server.start().block(TIMEOUT);
+        client = host().build();
+        connection = client.connect(Multiaddr.of(server.listenAddresses().get(0) + "/p2p/" + server.peerId()))
+                .block(TIMEOUT);
+        byte[] random = new byte[CHUNK];
+        ThreadLocalRandom.current().nextBytes(random);
+        chunk = Unpooled.unreleasableBuffer(Unpooled.directBuffer(CHUNK).writeBytes(random));
+    }
+
+    private static io.peerflux.host.HostBuilder host() {
+        return Peerflux.host().transport(Tcp.create()).security(Noise.create()).muxer(Yamux.create());
+    }
+
+    @TearDown
+    public void tearDown() {
+        client.stop().block(TIMEOUT);
+        server.stop().block(TIMEOUT);
+    }
+
+    @Benchmark
+    public void tcpNoiseYamux(Bytes counter) {
+        Stream stream = connection.newStream(SINK).block(TIMEOUT);
+        stream.send(Flux.range(0, TRANSFER / CHUNK).map(i -> chunk.duplicate()))
+                .then(stream.closeWrite())
+                .then(stream.receive().then())
+                .block(TIMEOUT);
+        counter.bytes += TRANSFER;
+    }
+}

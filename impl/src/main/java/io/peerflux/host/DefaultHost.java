@@ -1,0 +1,327 @@
+package io.peerflux.host;
+
+import io.netty.channel.Channel;
+import io.peerflux.Connection;
+import io.peerflux.ConnectionEvent;
+import io.peerflux.DialException;
+import io.peerflux.Direction;
+import io.peerflux.Host;
+import io.peerflux.Peerstore;
+import io.peerflux.Stream;
+import io.peerflux.StreamHandler;
+import io.peerflux.multiaddr.Multiaddr;
+import io.peerflux.multistream.Multistream;
+import io.peerflux.mux.MuxedStream;
+import io.peerflux.mux.Muxer;
+import io.peerflux.mux.MuxerSession;
+import io.peerflux.peer.PeerId;
+import io.peerflux.protocol.identify.Identify;
+import io.peerflux.protocol.ping.Ping;
+import io.peerflux.security.SecureSession;
+import io.peerflux.security.SecureTransport;
+import io.peerflux.transport.RawConnection;
+import io.peerflux.transport.Transport;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeoutException;
+import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/**
+ * The host: upgrades raw connections (multistream-select → secure channel → multistream-select or early muxer
+ * negotiation → muxer), keeps the open connections by peer, and dispatches inbound streams to protocol handlers.
+ * Identify runs on every new connection; identify, identify push and ping are always served.
+ */
+final class DefaultHost implements Host {
+
+    private static final Logger log = LoggerFactory.getLogger(DefaultHost.class);
+
+    private final HostConfig config;
+    private final PeerId self;
+    private final Map<String, StreamHandler> handlers = new ConcurrentHashMap<>();
+    private final List<Transport.Listener> listeners = new CopyOnWriteArrayList<>();
+    private final Map<PeerId, Set<HostConnection>> connections = new ConcurrentHashMap<>();
+    private final MemoryPeerstore peerstore = new MemoryPeerstore();
+    private final Sinks.Many<ConnectionEvent> connectionEvents = Sinks.many().multicast().directBestEffort();
+    private final Sinks.Many<Stream> streamEvents = Sinks.many().multicast().directBestEffort();
+    private final Identify identify;
+
+    DefaultHost(HostConfig config) {
+        this.config = config;
+        this.self = PeerId.fromPublicKey(config.identity().publicKey());
+        this.identify = new Identify(this, config.identity().publicKey(), config.agentVersion());
+        handlers.put(Ping.PROTOCOL_ID, Ping.handler());
+        handlers.put(Identify.PROTOCOL_ID, identify::respond);
+        handlers.put(Identify.PUSH_PROTOCOL_ID, stream -> identify.receivePush(stream)
+                .doOnNext(((HostConnection) stream.connection())::identified).then());
+        handlers.putAll(config.handlers());
+    }
+
+    @Override
+    public PeerId peerId() {
+        return self;
+    }
+
+    @Override
+    public Mono<Void> start() {
+        return Flux.fromIterable(config.listen())
+                .concatMap(address -> transportFor(address, true)
+                        .listen(address, raw -> upgrade(raw, Direction.INBOUND, null)
+                                .subscribe(null, e -> log.debug("inbound connection from {} failed: {}",
+                                        raw.remoteAddress(), e.toString()))))
+                .doOnNext(listeners::add)
+                .then();
+    }
+
+    @Override
+    public Mono<Void> stop() {
+        List<Mono<Void>> closing = new ArrayList<>();
+        listeners.forEach(l -> closing.add(l.close()));
+        listeners.clear();
+        connections().forEach(c -> closing.add(c.close().onErrorResume(e -> Mono.empty())));
+        return Mono.when(closing);
+    }
+
+    @Override
+    public List<Multiaddr> listenAddresses() {
+        return listeners.stream().map(Transport.Listener::address).toList();
+    }
+
+    @Override
+    public Mono<Connection> connect(Multiaddr address) {
+        return Mono.defer(() -> {
+            PeerId expected = address.peerIdBytes().map(PeerId::fromBytes).orElse(null);
+            if (expected != null) {
+                Connection open = openConnection(expected);
+                if (open != null) {
+                    return Mono.just(open);
+                }
+            }
+            return dial(address, expected);
+        });
+    }
+
+    @Override
+    public Mono<Connection> connect(PeerId peer) {
+        return Mono.defer(() -> {
+            Connection open = openConnection(peer);
+            if (open != null) {
+                return Mono.just(open);
+            }
+            List<Multiaddr> addresses = peerstore.addresses(peer);
+            if (addresses.isEmpty()) {
+                return Mono.error(DialException.noAddresses(peer));
+            }
+            List<Throwable> failures = new CopyOnWriteArrayList<>();
+            return Flux.fromIterable(addresses)
+                    .concatMap(a -> dial(a, peer).onErrorResume(e -> {
+                        failures.add(e);
+                        return Mono.empty();
+                    }), 0)
+                    .next()
+                    .switchIfEmpty(Mono.error(() -> DialException.allFailed(peer, failures)));
+        });
+    }
+
+    @Override
+    public Mono<Stream> newStream(PeerId peer, String... protocols) {
+        return connect(peer).flatMap(c -> c.newStream(protocols)).doOnNext(this::emitStream);
+    }
+
+    @Override
+    public Mono<Stream> newStream(Multiaddr address, String... protocols) {
+        return connect(address).flatMap(c -> c.newStream(protocols)).doOnNext(this::emitStream);
+    }
+
+    @Override
+    public void handle(String protocol, StreamHandler handler) {
+        handlers.put(protocol, handler);
+        identify.protocolsChanged();
+    }
+
+    @Override
+    public void unhandle(String protocol) {
+        if (handlers.remove(protocol) != null) {
+            identify.protocolsChanged();
+        }
+    }
+
+    @Override
+    public Set<String> protocols() {
+        return Set.copyOf(handlers.keySet());
+    }
+
+    @Override
+    public List<Connection> connections() {
+        return connections.values().stream().flatMap(Set::stream).map(Connection.class::cast).toList();
+    }
+
+    @Override
+    public Flux<ConnectionEvent> connectionEvents() {
+        return connectionEvents.asFlux();
+    }
+
+    @Override
+    public Flux<Stream> streams() {
+        return streamEvents.asFlux();
+    }
+
+    @Override
+    public Peerstore peerstore() {
+        return peerstore;
+    }
+
+    @Override
+    public Mono<Duration> ping(PeerId peer) {
+        return connect(peer).flatMap(c -> Ping.ping(c, 1).next());
+    }
+
+    @Override
+    public String toString() {
+        return "Host[" + self + "]";
+    }
+
+    // ---- dialing and upgrading ----
+
+    private Connection openConnection(PeerId peer) {
+        Set<HostConnection> open = connections.get(peer);
+        if (open == null) {
+            return null;
+        }
+        return open.stream().filter(HostConnection::isOpen).findFirst().orElse(null);
+    }
+
+    private Mono<Connection> dial(Multiaddr address, PeerId expected) {
+        Transport transport;
+        try {
+            transport = transportFor(address.withoutPeerId(), false);
+        } catch (IllegalArgumentException e) {
+            return Mono.error(DialException.noTransport(address));
+        }
+        Duration timeout = config.dialTimeout();
+        return transport.dial(address, timeout)
+                .flatMap(raw -> upgrade(raw, Direction.OUTBOUND, expected)
+                        .doOnCancel(() -> raw.channel().close()))
+                .timeout(timeout, Mono.error(TimeoutException::new))
+                .onErrorMap(e -> !(e instanceof DialException), e -> e instanceof TimeoutException
+                        ? DialException.timeout(address, timeout) : DialException.failed(address, e))
+                .map(Connection.class::cast);
+    }
+
+    private Transport transportFor(Multiaddr address, boolean listen) {
+        return config.transports().stream()
+                .filter(t -> listen ? t.canListen(address) : t.canDial(address))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no transport for " + address));
+    }
+
+    /** Secures and multiplexes a raw connection; fails (and closes it) with the typed error of the failing step. */
+    private Mono<HostConnection> upgrade(RawConnection raw, Direction direction, PeerId expected) {
+        Channel channel = raw.channel();
+        boolean initiator = direction == Direction.OUTBOUND;
+        List<String> securityIds = config.security().stream().map(SecureTransport::protocolId).toList();
+        List<String> muxerIds = config.muxers().stream().map(Muxer::protocolId).toList();
+        return Multistream.negotiate(channel, initiator, securityIds, config.negotiationTimeout())
+                .flatMap(securityId -> security(securityId)
+                        .secure(channel, initiator, config.identity(), expected, muxerIds)
+                        .flatMap(secured -> muxerFor(channel, initiator, secured, muxerIds)
+                                .map(muxerId -> open(raw, direction, secured, securityId, muxerId))))
+                .doOnError(e -> channel.close());
+    }
+
+    private Mono<String> muxerFor(Channel channel, boolean initiator, SecureSession secured, List<String> muxerIds) {
+        if (secured.earlyMuxer() != null) {
+            return Mono.just(secured.earlyMuxer());
+        }
+        return Multistream.negotiate(channel, initiator, muxerIds, config.negotiationTimeout());
+    }
+
+    private SecureTransport security(String protocolId) {
+        return config.security().stream().filter(s -> s.protocolId().equals(protocolId)).findFirst().orElseThrow();
+    }
+
+    /** Starts the muxer and registers the connection. Runs on the channel's event loop. */
+    private HostConnection open(RawConnection raw, Direction direction, SecureSession secured, String securityId,
+                                String muxerId) {
+        Muxer muxer = config.muxers().stream().filter(m -> m.protocolId().equals(muxerId)).findFirst().orElseThrow();
+        HostConnection connection = new HostConnection(self, raw, direction, secured, securityId, muxerId,
+                config.negotiationTimeout());
+        MuxerSession session = muxer.start(raw.channel(), direction == Direction.OUTBOUND,
+                muxed -> accept(connection, muxed));
+        connection.attach(session);
+        PeerId remote = secured.remotePeer();
+        peerstore.putPublicKey(remote, secured.remoteKey());
+        if (direction == Direction.OUTBOUND) {
+            peerstore.addAddresses(remote, List.of(raw.remoteAddress()));
+        }
+        connections.computeIfAbsent(remote, p -> ConcurrentHashMap.newKeySet()).add(connection);
+        emit(new ConnectionEvent(ConnectionEvent.Type.OPENED, connection));
+        session.onClose().onErrorResume(e -> Mono.empty()).subscribe(null, null, () -> closed(connection));
+        log.debug("opened {} ({} + {})", connection, securityId, muxerId);
+        identify.exchange(connection).subscribe(connection::identified, e -> {
+            log.debug("identify with {} failed: {}", connection, e.toString());
+            connection.identifyFailed(e);
+        });
+        return connection;
+    }
+
+    private void closed(HostConnection connection) {
+        connections.computeIfPresent(connection.remotePeer(), (p, set) -> {
+            set.remove(connection);
+            return set.isEmpty() ? null : set;
+        });
+        emit(new ConnectionEvent(ConnectionEvent.Type.CLOSED, connection));
+        log.debug("closed {}", connection);
+    }
+
+    // ---- inbound streams ----
+
+    private void accept(HostConnection connection, MuxedStream muxed) {
+        Multistream.accept(muxed, handlers::containsKey, () -> List.copyOf(handlers.keySet()),
+                        config.negotiationTimeout())
+                .subscribe(agreed -> {
+                    StreamHandler handler = handlers.get(agreed.protocol());
+                    ReactiveStream stream = new ReactiveStream(muxed, connection, agreed.protocol(), agreed.leftover());
+                    emitStream(stream);
+                    serve(stream, handler);
+                }, e -> log.debug("inbound stream on {} not negotiated: {}", connection, e.toString()));
+    }
+
+    /** Runs a handler: its completion half-closes the stream, its failure resets it. */
+    private static void serve(ReactiveStream stream, StreamHandler handler) {
+        Publisher<Void> served;
+        try {
+            served = handler == null ? Mono.error(new IllegalStateException("handler removed")) : handler.handle(stream);
+        } catch (RuntimeException e) {
+            served = Mono.error(e);
+        }
+        Mono.from(Flux.from(served).then())
+                .subscribe(null, e -> {
+                    log.debug("handler for {} on {} failed: {}", stream.protocol(), stream, e.toString());
+                    stream.reset().subscribe();
+                }, () -> stream.closeWrite().subscribe());
+    }
+
+    // ---- events ----
+
+    private void emit(ConnectionEvent event) {
+        synchronized (connectionEvents) {
+            connectionEvents.tryEmitNext(event);
+        }
+    }
+
+    private void emitStream(Stream stream) {
+        synchronized (streamEvents) {
+            streamEvents.tryEmitNext(stream);
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package io.peerflux.host;
+
+import io.peerflux.Host;
+import io.peerflux.StreamHandler;
+import io.peerflux.crypto.PrivateKey;
+import io.peerflux.multiaddr.Multiaddr;
+import io.peerflux.mux.Muxer;
+import io.peerflux.security.SecureTransport;
+import io.peerflux.transport.Transport;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Assembles a {@link Host}. Security channels and muxers are offered in the order they are added. Used once:
+ * {@link #build()} checks the choices and the builder cannot be reused.
+ *
+ * <p>Defaults: a fresh Ed25519 identity, no listen address (dial only), agent {@code peerflux/<version>},
+ * dial timeout 10 s, multistream negotiation timeout 10 s, secure handshake timeout 10 s.
+ */
+public final class HostBuilder {
+
+    private PrivateKey identity;
+    private final List<Transport> transports = new ArrayList<>();
+    private final List<SecureTransport> security = new ArrayList<>();
+    private final List<Muxer> muxers = new ArrayList<>();
+    private final List<Multiaddr> listen = new ArrayList<>();
+    private final Map<String, StreamHandler> handlers = new LinkedHashMap<>();
+    private String agentVersion = "peerflux/" + Peerflux.VERSION;
+    private Duration dialTimeout = Duration.ofSeconds(10);
+    private Duration negotiationTimeout = Duration.ofSeconds(10);
+    private Duration handshakeTimeout = Duration.ofSeconds(10);
+    private boolean built;
+
+    HostBuilder() {
+    }
+
+    public HostBuilder identity(PrivateKey identity) {
+        this.identity = Objects.requireNonNull(identity, "identity");
+        return this;
+    }
+
+    public HostBuilder transport(Transport transport) {
+        transports.add(Objects.requireNonNull(transport, "transport"));
+        return this;
+    }
+
+    public HostBuilder security(SecureTransport secureTransport) {
+        security.add(Objects.requireNonNull(secureTransport, "secureTransport"));
+        return this;
+    }
+
+    public HostBuilder muxer(Muxer muxer) {
+        muxers.add(Objects.requireNonNull(muxer, "muxer"));
+        return this;
+    }
+
+    public HostBuilder listen(Multiaddr... addresses) {
+        listen.addAll(Arrays.asList(addresses));
+        return this;
+    }
+
+    public HostBuilder handle(String protocol, StreamHandler handler) {
+        handlers.put(Objects.requireNonNull(protocol, "protocol"), Objects.requireNonNull(handler, "handler"));
+        return this;
+    }
+
+    public HostBuilder agentVersion(String agentVersion) {
+        this.agentVersion = Objects.requireNonNull(agentVersion, "agentVersion");
+        return this;
+    }
+
+    /** The limit for one dial: connect, secure and multiplex. */
+    public HostBuilder dialTimeout(Duration timeout) {
+        this.dialTimeout = positive(timeout, "dialTimeout");
+        return this;
+    }
+
+    public HostBuilder negotiationTimeout(Duration timeout) {
+        this.negotiationTimeout = positive(timeout, "negotiationTimeout");
+        return this;
+    }
+
+    public HostBuilder handshakeTimeout(Duration timeout) {
+        this.handshakeTimeout = positive(timeout, "handshakeTimeout");
+        return this;
+    }
+
+    /**
+     * Builds the host; it does not listen until {@link Host#start()}.
+     *
+     * @throws IllegalStateException when no transport, secure channel or muxer was given, a protocol id is given
+     *     twice, a listen address has no transport, or the builder was already used
+     */
+    public Host build() {
+        if (built) {
+            throw new IllegalStateException("a HostBuilder builds one host");
+        }
+        require(!transports.isEmpty(), "at least one transport is required");
+        require(!security.isEmpty(), "at least one secure channel is required");
+        require(!muxers.isEmpty(), "at least one muxer is required");
+        require(security.stream().map(SecureTransport::protocolId).distinct().count() == security.size(),
+                "a secure channel protocol is given twice");
+        require(muxers.stream().map(Muxer::protocolId).distinct().count() == muxers.size(),
+                "a muxer protocol is given twice");
+        for (Multiaddr address : listen) {
+            require(transports.stream().anyMatch(t -> t.canListen(address)), "no transport can listen on " + address);
+        }
+        built = true;
+        PrivateKey key = identity != null ? identity : PrivateKey.generateEd25519();
+        return new DefaultHost(new HostConfig(key, List.copyOf(transports), List.copyOf(security),
+                List.copyOf(muxers), List.copyOf(listen), new LinkedHashMap<>(handlers), agentVersion, dialTimeout,
+                negotiationTimeout, handshakeTimeout));
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalStateException(message);
+        }
+    }
+
+    private static Duration positive(Duration d, String name) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive");
+        }
+        return d;
+    }
+}

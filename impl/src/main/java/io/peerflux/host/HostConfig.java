@@ -1,0 +1,25 @@
+package io.peerflux.host;
+
+import io.peerflux.StreamHandler;
+import io.peerflux.crypto.PrivateKey;
+import io.peerflux.multiaddr.Multiaddr;
+import io.peerflux.mux.Muxer;
+import io.peerflux.security.SecureTransport;
+import io.peerflux.transport.Transport;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** Everything a {@link DefaultHost} is built from; assembled and checked by {@link HostBuilder}. */
+record HostConfig(
+        PrivateKey identity,
+        List<Transport> transports,
+        List<SecureTransport> security,
+        List<Muxer> muxers,
+        List<Multiaddr> listen,
+        Map<String, StreamHandler> handlers,
+        String agentVersion,
+        Duration dialTimeout,
+        Duration negotiationTimeout,
+        Duration handshakeTimeout) {
+}

@@ -1,0 +1,148 @@
+package io.peerflux.host;
+
+import io.netty.channel.Channel;
+import io.peerflux.Connection;
+import io.peerflux.Direction;
+import io.peerflux.IdentifyInfo;
+import io.peerflux.Stream;
+import io.peerflux.crypto.PublicKey;
+import io.peerflux.multiaddr.Multiaddr;
+import io.peerflux.multistream.Multistream;
+import io.peerflux.mux.MuxerSession;
+import io.peerflux.peer.PeerId;
+import io.peerflux.security.SecureSession;
+import io.peerflux.transport.RawConnection;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/** A secured, multiplexed connection of a {@link DefaultHost}. */
+final class HostConnection implements Connection {
+
+    private static final AtomicLong IDS = new AtomicLong();
+
+    private final String id = Long.toString(IDS.incrementAndGet(), 36);
+    private final PeerId localPeer;
+    private final RawConnection raw;
+    private final Direction direction;
+    private final SecureSession secured;
+    private final String security;
+    private final String muxer;
+    private final Duration negotiationTimeout;
+    private final Sinks.One<IdentifyInfo> identified = Sinks.one();
+    private volatile IdentifyInfo pushed;
+    private MuxerSession session;
+
+    HostConnection(PeerId localPeer, RawConnection raw, Direction direction, SecureSession secured, String security,
+                   String muxer, Duration negotiationTimeout) {
+        this.localPeer = localPeer;
+        this.raw = raw;
+        this.direction = direction;
+        this.secured = secured;
+        this.security = security;
+        this.muxer = muxer;
+        this.negotiationTimeout = negotiationTimeout;
+    }
+
+    void attach(MuxerSession session) {
+        this.session = session;
+    }
+
+    Channel channel() {
+        return raw.channel();
+    }
+
+    /** Records the remote's identify record: the first completes {@link #identify()}, later ones (push) replace it. */
+    void identified(IdentifyInfo info) {
+        if (identified.tryEmitValue(info).isFailure()) {
+            pushed = info;
+        }
+    }
+
+    void identifyFailed(Throwable error) {
+        identified.tryEmitError(error);
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public PeerId localPeer() {
+        return localPeer;
+    }
+
+    @Override
+    public PeerId remotePeer() {
+        return secured.remotePeer();
+    }
+
+    @Override
+    public PublicKey remotePublicKey() {
+        return secured.remoteKey();
+    }
+
+    @Override
+    public Multiaddr localAddress() {
+        return raw.localAddress();
+    }
+
+    @Override
+    public Multiaddr remoteAddress() {
+        return raw.remoteAddress();
+    }
+
+    @Override
+    public Direction direction() {
+        return direction;
+    }
+
+    @Override
+    public String security() {
+        return security;
+    }
+
+    @Override
+    public String muxer() {
+        return muxer;
+    }
+
+    @Override
+    public Mono<Stream> newStream(String... protocols) {
+        List<String> proposals = List.of(protocols);
+        if (proposals.isEmpty()) {
+            return Mono.error(new IllegalArgumentException("at least one protocol is required"));
+        }
+        return session.openStream()
+                .flatMap(muxed -> Multistream.negotiate(muxed, proposals, negotiationTimeout)
+                        .map(agreed -> new ReactiveStream(muxed, this, agreed.protocol(), agreed.leftover())));
+    }
+
+    @Override
+    public Mono<IdentifyInfo> identify() {
+        return identified.asMono().map(first -> pushed != null ? pushed : first);
+    }
+
+    @Override
+    public boolean isOpen() {
+        return raw.channel().isActive();
+    }
+
+    @Override
+    public Mono<Void> close() {
+        return session.close();
+    }
+
+    @Override
+    public Mono<Void> onClose() {
+        return session.onClose();
+    }
+
+    @Override
+    public String toString() {
+        return "Connection[" + id + " " + direction + " " + remotePeer() + " " + remoteAddress() + "]";
+    }
+}

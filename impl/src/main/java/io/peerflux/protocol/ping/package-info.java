@@ -1,0 +1,2 @@
+/** The ping protocol, libp2p/specs ping/ping.md. */
+package io.peerflux.protocol.ping;

@@ -1,0 +1,34 @@
+package io.peerflux.transport;
+
+import io.peerflux.multiaddr.Multiaddr;
+import java.time.Duration;
+import java.util.function.Consumer;
+import reactor.core.publisher.Mono;
+
+/** Dials and listens on one kind of address (TCP, QUIC, WebSocket, memory). Immutable and shared by a host. */
+public interface Transport {
+
+    /** Whether {@link #dial} understands {@code address} (its {@code /p2p} suffix, if any, is ignored). */
+    boolean canDial(Multiaddr address);
+
+    /** Whether {@link #listen} understands {@code address}. */
+    boolean canListen(Multiaddr address);
+
+    /**
+     * Opens a connection to {@code address}. Lazy: nothing happens until subscribed; cancelling aborts the attempt.
+     * Fails with {@link io.peerflux.DialException} naming the address and cause, or its timeout.
+     */
+    Mono<RawConnection> dial(Multiaddr address, Duration timeout);
+
+    /** Listens on {@code address}, handing every accepted connection to {@code inbound} on its event loop. */
+    Mono<Listener> listen(Multiaddr address, Consumer<RawConnection> inbound);
+
+    /** A bound listener. */
+    interface Listener {
+
+        /** The bound address, with the real port when port 0 was asked for. */
+        Multiaddr address();
+
+        Mono<Void> close();
+    }
+}

@@ -1,0 +1,42 @@
+package io.peerflux.testing;
+
+import io.peerflux.Host;
+import io.peerflux.host.HostBuilder;
+import io.peerflux.host.Peerflux;
+import io.peerflux.multiaddr.Multiaddr;
+import io.peerflux.mux.yamux.Yamux;
+import io.peerflux.protocol.echo.Echo;
+import io.peerflux.security.noise.Noise;
+import io.peerflux.transport.tcp.Tcp;
+import java.time.Duration;
+import java.util.function.UnaryOperator;
+
+/** Throwaway hosts for tests. */
+public final class TestHosts {
+
+    private TestHosts() {
+    }
+
+    /** A TCP + Noise + Yamux host serving echo, listening on an ephemeral loopback port, started. */
+    public static Host tcp() {
+        return tcp(b -> b);
+    }
+
+    /** Like {@link #tcp()}, with further settings applied to the builder. */
+    public static Host tcp(UnaryOperator<HostBuilder> customize) {
+        Host host = customize.apply(Peerflux.host()
+                        .transport(Tcp.create())
+                        .security(Noise.create())
+                        .muxer(Yamux.create())
+                        .handle(Echo.PROTOCOL_ID, Echo.handler())
+                        .listen(Multiaddr.of("/ip4/127.0.0.1/tcp/0")))
+                .build();
+        host.start().block(Duration.ofSeconds(10));
+        return host;
+    }
+
+    /** The host's first listen address with its {@code /p2p} suffix. */
+    public static Multiaddr address(Host host) {
+        return Multiaddr.of(host.listenAddresses().get(0) + "/p2p/" + host.peerId());
+    }
+}

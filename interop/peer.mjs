@@ -1,0 +1,199 @@
+// The js-libp2p peer that Peerflux's interop tests drive.
+//
+// Usage: node peer.mjs [--listen MULTIADDR]...
+// Prints {"event":"ready","peerId":…,"addrs":[…],"protocols":[…]} on stdout, then answers commands, one JSON
+// object per stdin line: {"id":N,"cmd":…,…} → {"id":N,"ok":true,…} or {"id":N,"ok":false,"error":…}.
+// Exits when stdin closes.
+import './polyfills.mjs'
+import { createLibp2p } from 'libp2p'
+import { tcp } from '@libp2p/tcp'
+import { noise } from '@libp2p/noise'
+import { yamux } from '@libp2p/yamux'
+import { identify } from '@libp2p/identify'
+import { ping } from '@libp2p/ping'
+import { echo } from '@libp2p/echo'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { multiaddr } from '@multiformats/multiaddr'
+import { createInterface } from 'node:readline'
+import { randomBytes, createHash } from 'node:crypto'
+
+/** Inbound: reads an 8-byte big-endian count, then sends that many bytes and closes. */
+const SOURCE = '/peerflux-interop/source/1.0.0'
+/** Outbound: the Java side serves this and reads (slowly) what we send. */
+const SINK = '/peerflux-interop/sink/1.0.0'
+const CHUNK = 64 * 1024
+
+const listen = []
+for (let i = 2; i < process.argv.length; i++) {
+  if (process.argv[i] === '--listen') listen.push(process.argv[++i])
+}
+
+const node = await createLibp2p({
+  addresses: { listen: listen.length > 0 ? listen : ['/ip4/127.0.0.1/tcp/0'] },
+  transports: [tcp()],
+  connectionEncrypters: [noise()],
+  streamMuxers: [yamux()],
+  services: {
+    identify: identify(),
+    ping: ping(),
+    echo: echo({ maxInboundStreams: 256, maxOutboundStreams: 256, timeout: 60_000 })
+  },
+  connectionManager: { maxConnections: 1000 }
+})
+
+await node.handle(SOURCE, async (stream) => {
+  let header = new Uint8Array(0)
+  for await (const chunk of stream) {
+    header = concat(header, chunk.subarray())
+    if (header.length >= 8) break
+  }
+  const total = Number(new DataView(header.buffer, header.byteOffset, 8).getBigUint64(0))
+  await sendBytes(stream, total)
+  await stream.close()
+}, { maxInboundStreams: 256 })
+
+/** Results of the identify exchange that js-libp2p runs on every new connection, by peer id. */
+const identifyResults = new Map()
+const identifyWaiters = new Map()
+node.addEventListener('peer:identify', (evt) => {
+  const peer = evt.detail.peerId.toString()
+  identifyResults.set(peer, evt.detail)
+  for (const resolve of identifyWaiters.get(peer) ?? []) resolve(evt.detail)
+  identifyWaiters.delete(peer)
+})
+
+function identified (peer) {
+  if (identifyResults.has(peer)) return Promise.resolve(identifyResults.get(peer))
+  return new Promise((resolve, reject) => {
+    identifyWaiters.set(peer, [...(identifyWaiters.get(peer) ?? []), resolve])
+    setTimeout(() => reject(new Error(`no identify result from ${peer} within 10 s`)), 10_000)
+  })
+}
+
+function concat (a, b) {
+  const out = new Uint8Array(a.length + b.length)
+  out.set(a, 0)
+  out.set(b, a.length)
+  return out
+}
+
+async function sendBytes (stream, total) {
+  const chunk = randomBytes(CHUNK)
+  let sent = 0
+  while (sent < total) {
+    const n = Math.min(CHUNK, total - sent)
+    if (!stream.send(n === CHUNK ? chunk : chunk.subarray(0, n))) await stream.onDrain()
+    sent += n
+  }
+}
+
+async function readAll (stream) {
+  const hash = createHash('sha256')
+  let bytes = 0
+  for await (const chunk of stream) {
+    const data = chunk.subarray()
+    hash.update(data)
+    bytes += data.byteLength
+  }
+  return { bytes, sha256: hash.digest('hex') }
+}
+
+function target (addr) {
+  return multiaddr(addr)
+}
+
+async function echoOnce (connection, size) {
+  const payload = randomBytes(size)
+  const stream = await connection.newStream('/echo/1.0.0')
+  const reply = readAll(stream)
+  for (let off = 0; off < size; off += CHUNK) {
+    if (!stream.send(payload.subarray(off, Math.min(size, off + CHUNK)))) await stream.onDrain()
+  }
+  await stream.close()
+  const got = await reply
+  const want = createHash('sha256').update(payload).digest('hex')
+  if (got.bytes !== size || got.sha256 !== want) throw new Error(`echo mismatch: sent ${size} bytes, got ${got.bytes}`)
+}
+
+const commands = {
+  async ping ({ addr }) {
+    const rtt = await node.services.ping.ping(target(addr))
+    return { rttMillis: rtt }
+  },
+  async identify ({ addr }) {
+    const connection = await node.dial(target(addr))
+    const result = await identified(connection.remotePeer.toString())
+    return {
+      peerId: result.peerId.toString(),
+      agentVersion: result.agentVersion,
+      protocolVersion: result.protocolVersion,
+      protocols: result.protocols,
+      listenAddrs: result.listenAddrs.map(String),
+      observedAddr: result.observedAddr?.toString(),
+      publicKeyType: result.peerId.publicKey?.type
+    }
+  },
+  async echo ({ addr, bytes, streams = 1 }) {
+    const connection = await node.dial(target(addr))
+    const start = Date.now()
+    await Promise.all(Array.from({ length: streams }, () => echoOnce(connection, bytes)))
+    return { bytes, streams, millis: Date.now() - start, connections: node.getConnections(connection.remotePeer).length }
+  },
+  async sink ({ addr, bytes }) {
+    const connection = await node.dial(target(addr))
+    const stream = await connection.newStream(SINK)
+    const start = Date.now()
+    await sendBytes(stream, bytes)
+    await stream.close()
+    return { bytes, millis: Date.now() - start }
+  },
+  async peerInfo ({ peerId }) {
+    const peer = await node.peerStore.get(peerIdFromString(peerId))
+    const agent = peer.metadata.get('AgentVersion')
+    return {
+      protocols: peer.protocols,
+      agentVersion: agent == null ? null : new TextDecoder().decode(agent),
+      addrs: peer.addresses.map(a => a.multiaddr.toString())
+    }
+  },
+  async hangUp ({ addr }) {
+    await node.hangUp(target(addr))
+    return {}
+  }
+}
+
+function reply (obj) {
+  process.stdout.write(JSON.stringify(obj) + '\n')
+}
+
+reply({
+  event: 'ready',
+  peerId: node.peerId.toString(),
+  addrs: node.getMultiaddrs().map(String),
+  protocols: node.getProtocols()
+})
+
+const lines = createInterface({ input: process.stdin })
+lines.on('line', (line) => {
+  if (line.trim() === '') return
+  let request
+  try {
+    request = JSON.parse(line)
+  } catch (e) {
+    reply({ ok: false, error: `bad json: ${e.message}` })
+    return
+  }
+  const command = commands[request.cmd]
+  if (command == null) {
+    reply({ id: request.id, ok: false, error: `unknown command ${request.cmd}` })
+    return
+  }
+  command(request).then(
+    (result) => reply({ id: request.id, ok: true, ...result }),
+    (err) => reply({ id: request.id, ok: false, error: `${err.name}: ${err.message}` })
+  )
+})
+lines.on('close', async () => {
+  await node.stop()
+  process.exit(0)
+})
