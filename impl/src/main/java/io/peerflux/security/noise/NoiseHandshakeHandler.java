@@ -5,6 +5,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.peerflux.HandshakeException;
@@ -78,13 +79,19 @@ final class NoiseHandshakeHandler extends ByteToMessageDecoder {
                 timeout.toNanos(), TimeUnit.NANOSECONDS);
         if (!ctx.channel().isActive()) {
             fail(ctx, HandshakeException.invalid("connection closed before the handshake"));
-        } else if (initiator) {
+            return;
+        }
+        if (initiator) {
             try {
                 send(ctx, handshake.writeMessage(NO_PAYLOAD));
                 ctx.flush();
             } catch (RuntimeException e) {
                 fail(ctx, asHandshakeException(e));
+                return;
             }
+        }
+        if (!ctx.channel().config().isAutoRead()) {
+            ctx.read(); // later reads are requested by ByteToMessageDecoder while a message is incomplete
         }
     }
 
@@ -220,6 +227,14 @@ final class NoiseHandshakeHandler extends ByteToMessageDecoder {
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         fail(ctx, HandshakeException.invalid("connection closed during the handshake"));
         super.channelInactive(ctx);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        if (event instanceof ChannelInputShutdownEvent) {
+            fail(ctx, HandshakeException.invalid("remote closed its side during the handshake"));
+        }
+        super.userEventTriggered(ctx, event);
     }
 
     @Override

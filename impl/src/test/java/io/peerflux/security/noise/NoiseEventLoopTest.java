@@ -11,6 +11,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -50,6 +51,7 @@ class NoiseEventLoopTest {
         Collector collector = new Collector(total);
 
         Channel server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childOption(ChannelOption.AUTO_READ, false) // the handshake must ask for its own reads
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
@@ -87,7 +89,7 @@ class NoiseEventLoopTest {
         }
     }
 
-    /** Gathers {@code expected} plaintext bytes on the event loop. */
+    /** Gathers {@code expected} plaintext bytes on the event loop, reading as fast as they come. */
     private static final class Collector extends ChannelInboundHandlerAdapter {
         private final ByteBuf received = Unpooled.buffer();
         private final int expected;
@@ -106,6 +108,16 @@ class NoiseEventLoopTest {
                 done.complete(ByteBufUtil.getBytes(received));
                 received.release();
             }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.read();
+        }
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            ctx.read();
         }
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.ByteString;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.peerflux.HandshakeException;
 import io.peerflux.crypto.PrivateKey;
 import io.peerflux.peer.PeerId;
@@ -236,6 +237,13 @@ class NoiseTest {
         assertThat(second).isNotNull();
         second.release();
         assertThat(listener.result).isNotDone();
+    }
+
+    @Test
+    void remoteHalfCloseFails() {
+        listener.secure(noise, false, null, List.of());
+        listener.channel.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        assertHandshakeFailed(listener);
     }
 
     @Test
