@@ -12,8 +12,13 @@ public final class RecordingLeakDetector<T> extends ResourceLeakDetector<T> {
 
     private static final List<String> LEAKS = new CopyOnWriteArrayList<>();
 
-    public RecordingLeakDetector(Class<?> resourceType, int samplingInterval, long maxActive) {
+    public RecordingLeakDetector(Class<?> resourceType, int samplingInterval) {
         super(resourceType, samplingInterval);
+    }
+
+    /** The constructor Netty looks up first. */
+    public RecordingLeakDetector(Class<?> resourceType, int samplingInterval, long maxActive) {
+        this(resourceType, samplingInterval);
     }
 
     @Override

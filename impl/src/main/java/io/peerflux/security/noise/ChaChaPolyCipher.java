@@ -1,0 +1,41 @@
+package io.peerflux.security.noise;
+
+import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+
+/**
+ * ChaCha20-Poly1305 (RFC 8439) under one fixed key, as Noise's ChaChaPoly cipher functions use it: a 96-bit nonce
+ * of 32 zero bits followed by the 64-bit little-endian counter, and a 16-byte tag appended to the ciphertext.
+ *
+ * <p>This is the seam for the AEAD implementation: {@link #create} picks the fastest one available once, so a
+ * native provider can be added without touching the Noise state machines. Instances are not thread-safe; each
+ * belongs to one {@link CipherState}.
+ */
+interface ChaChaPolyCipher {
+
+    int KEY_LENGTH = 32;
+    int TAG_LENGTH = 16;
+
+    /**
+     * Encrypts the remaining bytes of {@code plaintext}, in order, as one message and puts ciphertext and tag into
+     * {@code out}, which must have room for their total length plus {@link #TAG_LENGTH}.
+     *
+     * @param associatedData authenticated but not encrypted; {@code null} for none
+     */
+    void encrypt(long nonce, byte[] associatedData, ByteBuffer[] plaintext, ByteBuffer out)
+            throws GeneralSecurityException;
+
+    /**
+     * Authenticates and decrypts the remaining bytes of {@code ciphertext} (tag included) into {@code out}. Throws
+     * {@link javax.crypto.AEADBadTagException} when the tag does not match; {@code out} then holds no plaintext.
+     *
+     * @param associatedData authenticated but not encrypted; {@code null} for none
+     */
+    void decrypt(long nonce, byte[] associatedData, ByteBuffer ciphertext, ByteBuffer out)
+            throws GeneralSecurityException;
+
+    /** A cipher keyed with {@code key} (32 bytes) from the implementation chosen for this JVM. */
+    static ChaChaPolyCipher create(byte[] key) {
+        return new JcaChaChaPolyCipher(key);
+    }
+}

@@ -1,0 +1,122 @@
+package io.peerflux.security.noise;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.CoalescingBufferQueue;
+import io.netty.util.ReferenceCountUtil;
+import io.peerflux.ConnectionClosedException;
+import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Encrypts outbound {@code ByteBuf}s into Noise transport messages:
+ *
+ * <pre>
+ * +----------------+--------------------------------------+
+ * | length: uint16 | ChaChaPoly(plaintext) || tag (16 B)  |   length = plaintext + 16 &lt;= 65535
+ * +----------------+--------------------------------------+
+ * </pre>
+ *
+ * Writes are queued until {@code flush}, then coalesced into as few messages as fit (at most
+ * {@link #MAX_PLAINTEXT} bytes of plaintext each), so a muxer header written just before its data shares one
+ * message and one tag with it. Queued bytes count against the channel's writability.
+ *
+ * <p>Sits in the pipeline from the start of the handshake: writes that arrive before {@link #activate} are held and
+ * encrypted once the transport cipher exists. If encryption fails (which only happens when the 2<sup>64</sup>-1
+ * nonces are used up) the connection is closed rather than a nonce reused.
+ *
+ * <p>Ownership: takes every written {@code ByteBuf}; each is released once encrypted, or when the channel closes,
+ * with its promise failed.
+ */
+final class NoiseTransportEncoder extends ChannelOutboundHandlerAdapter {
+
+    static final int MAX_PLAINTEXT = NoiseHandshake.MAX_MESSAGE_LENGTH - CipherState.TAG_LENGTH;
+    private static final Logger log = LoggerFactory.getLogger(NoiseTransportEncoder.class);
+
+    private ChannelHandlerContext ctx;
+    private CoalescingBufferQueue pending;
+    private CipherState cipher;
+    private boolean failed;
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        this.pending = new CoalescingBufferQueue(ctx.channel(), 4, true);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        pending.releaseAndFailAll(ConnectionClosedException.of(ctx.channel(), null));
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (!(msg instanceof ByteBuf data)) {
+            ReferenceCountUtil.release(msg);
+            promise.setFailure(new IllegalArgumentException("Noise encrypts ByteBufs only, not " + msg.getClass()));
+        } else if (failed) {
+            data.release();
+            promise.setFailure(ConnectionClosedException.of(ctx.channel(), null));
+        } else {
+            pending.add(data, promise);
+        }
+    }
+
+    @Override
+    public void flush(ChannelHandlerContext ctx) {
+        if (cipher != null) {
+            encryptPending(ctx);
+        }
+        ctx.flush();
+    }
+
+    /** Starts encrypting with the handshake's send cipher; what was written before then is sent now. */
+    void activate(CipherState sendCipher) {
+        this.cipher = sendCipher;
+        if (!pending.isEmpty()) {
+            encryptPending(ctx);
+            ctx.flush();
+        }
+    }
+
+    private void encryptPending(ChannelHandlerContext ctx) {
+        while (!failed && !pending.isEmpty()) {
+            ChannelPromise promise = ctx.newPromise();
+            ByteBuf plaintext = pending.remove(MAX_PLAINTEXT, promise);
+            int length = plaintext.readableBytes();
+            if (length == 0) {
+                plaintext.release();
+                promise.setSuccess();
+                continue;
+            }
+            int messageLength = length + CipherState.TAG_LENGTH;
+            ByteBuf frame = ctx.alloc().ioBuffer(NoiseHandshakeHandler.LENGTH_FIELD + messageLength);
+            try {
+                frame.writeShort(messageLength);
+                ByteBuffer out = frame.internalNioBuffer(frame.writerIndex(), messageLength);
+                cipher.encrypt(null, plaintext.nioBuffers(), out);
+                frame.writerIndex(frame.writerIndex() + messageLength);
+            } catch (GeneralSecurityException e) {
+                frame.release();
+                fail(ctx, promise, e);
+                return;
+            } finally {
+                plaintext.release();
+            }
+            ctx.write(frame, promise);
+        }
+    }
+
+    private void fail(ChannelHandlerContext ctx, ChannelPromise promise, GeneralSecurityException cause) {
+        failed = true;
+        log.debug("Noise cannot encrypt for {}, closing: {}", ctx.channel().remoteAddress(), cause.getMessage());
+        ConnectionClosedException closed = ConnectionClosedException.of(ctx.channel(), cause);
+        promise.setFailure(closed);
+        pending.releaseAndFailAll(closed);
+        ctx.close();
+    }
+}
