@@ -23,6 +23,7 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -80,10 +81,14 @@ class BadInputTest {
             socket.getOutputStream().flush();
             InputStream in = socket.getInputStream();
             byte[] sink = new byte[4096];
-            int n;
-            do {
-                n = in.read(sink);
-            } while (n >= 0);
+            try {
+                while (in.read(sink) >= 0) {
+                    // Whatever the server answered before closing is ignored.
+                }
+            } catch (SocketException e) {
+                // Closed with our garbage still unread: the kernel answers with a reset. Closed all the same.
+                assertThat(e.getMessage()).contains("reset");
+            }
         }
     }
 
@@ -202,14 +207,12 @@ class BadInputTest {
     }
 
     @Test
-    void yamuxDataOnAStreamNeverOpenedIsRejectedWithoutHarmingOthers() {
-        Channel channel = secureYamuxChannel();
+    void yamuxDataOnAStreamNeverOpenedClosesOnlyThatConnection() {
         ByteBuf data = Unpooled.buffer(12 + 10);
         data.writeBytes(frame(0, 0, 0, 99, 10));
         data.writerIndex(22);
-        channel.writeAndFlush(data);
+        expectClosedAfter(secureYamuxChannel(), data);
         serverStillServes();
-        channel.close().awaitUninterruptibly();
     }
 
     @Test
