@@ -28,7 +28,8 @@ import java.util.List;
  * | uvarint length | uvarint len1 | proto1 | '\n' | uvarint len2 | proto2 | '\n' | ... | '\n' |
  * </pre>
  *
- * <p>Lengths above {@link #MAX_MESSAGE_SIZE} are refused, so a length prefix never needs more than two bytes.
+ * <p>Lengths above {@link #MAX_MESSAGE_SIZE} are refused, so a length prefix never needs more than two bytes; the
+ * reader parses that bounded prefix itself to refuse an over-long one from its second byte.
  */
 final class MultistreamCodec {
 
@@ -145,18 +146,30 @@ final class MultistreamCodec {
      */
     static ByteBuf readMessage(ByteBuf in) throws Malformed {
         int start = in.readerIndex();
-        long length;
-        try {
-            length = Varint.read(in);
-        } catch (IllegalArgumentException e) {
-            throw new Malformed("bad length prefix: " + e.getMessage());
-        }
-        if (length < 0) {
+        int available = in.readableBytes();
+        if (available < 1) {
             return null;
         }
-        int prefix = in.readerIndex() - start;
-        in.readerIndex(start);
-        int available = in.readableBytes();
+        int first = in.getUnsignedByte(start);
+        int length;
+        int prefix;
+        if (first < 0x80) {
+            length = first;
+            prefix = 1;
+        } else {
+            if (available < 2) {
+                return null;
+            }
+            int second = in.getUnsignedByte(start + 1);
+            if (second >= 0x80) {
+                throw new Malformed("length prefix over " + MAX_MESSAGE_SIZE + " bytes");
+            }
+            if (second == 0) {
+                throw new Malformed("length prefix is not minimally encoded");
+            }
+            length = (first & 0x7f) | second << 7;
+            prefix = 2;
+        }
         if (length == 0) {
             throw new Malformed("empty message");
         }
@@ -167,7 +180,7 @@ final class MultistreamCodec {
             return null;
         }
         int textStart = start + prefix;
-        int newline = textStart + (int) length - 1;
+        int newline = textStart + length - 1;
         if (in.getByte(newline) != NEWLINE) {
             throw new Malformed("message does not end with a newline");
         }
@@ -175,7 +188,7 @@ final class MultistreamCodec {
             throw new Malformed("message has more than one line");
         }
         in.readerIndex(newline + 1);
-        return in.slice(textStart, (int) length - 1);
+        return in.slice(textStart, length - 1);
     }
 
     private static byte[] header() {
