@@ -9,7 +9,7 @@ import { createLibp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
 import { noise } from '@libp2p/noise'
 import { yamux } from '@libp2p/yamux'
-import { identify } from '@libp2p/identify'
+import { identify, identifyPush } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
 import { echo } from '@libp2p/echo'
 import { peerIdFromString } from '@libp2p/peer-id'
@@ -35,6 +35,7 @@ const node = await createLibp2p({
   streamMuxers: [yamux()],
   services: {
     identify: identify(),
+    identifyPush: identifyPush(),
     ping: ping(),
     echo: echo({ maxInboundStreams: 256, maxOutboundStreams: 256, timeout: 60_000 })
   },
@@ -155,6 +156,10 @@ const commands = {
       agentVersion: agent == null ? null : new TextDecoder().decode(agent),
       addrs: peer.addresses.map(a => a.multiaddr.toString())
     }
+  },
+  async addProtocol ({ protocol }) {
+    await node.handle(protocol, async (stream) => { await stream.close() })
+    return {}
   },
   async hangUp ({ addr }) {
     await node.hangUp(target(addr))

@@ -54,6 +54,7 @@ final class DefaultHost implements Host {
     private final Sinks.Many<ConnectionEvent> connectionEvents = Sinks.many().multicast().directBestEffort();
     private final Sinks.Many<Stream> streamEvents = Sinks.many().multicast().directBestEffort();
     private final Identify identify;
+    private volatile boolean stopped;
 
     DefaultHost(HostConfig config) {
         this.config = config;
@@ -84,6 +85,7 @@ final class DefaultHost implements Host {
 
     @Override
     public Mono<Void> stop() {
+        stopped = true;
         List<Mono<Void>> closing = new ArrayList<>();
         listeners.forEach(l -> closing.add(l.close()));
         listeners.clear();
@@ -264,6 +266,10 @@ final class DefaultHost implements Host {
             peerstore.addAddresses(remote, List.of(raw.remoteAddress()));
         }
         connections.computeIfAbsent(remote, p -> ConcurrentHashMap.newKeySet()).add(connection);
+        if (stopped) {
+            // Finished upgrading while the host stopped: stop() may not have seen it, so close it here.
+            connection.close().subscribe(null, e -> log.debug("closing {} failed: {}", connection, e.toString()));
+        }
         emit(new ConnectionEvent(ConnectionEvent.Type.OPENED, connection));
         session.onClose().onErrorResume(e -> Mono.empty()).subscribe(null, null, () -> closed(connection));
         log.debug("opened {} ({} + {})", connection, securityId, muxerId);

@@ -28,6 +28,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Peerflux against the pinned js-libp2p peer ({@code interop/peer.mjs}) over TCP + Noise + Yamux, in both
@@ -78,6 +79,13 @@ class InteropTest {
                 .concatMap(n -> Mono.delay(Duration.ofNanos(n * 61L)).thenReturn(n), 1);
     }
 
+    /** The protocols js's peerstore lists for {@code peer}. */
+    List<String> jsKnowsOf(String peer) throws Exception {
+        List<String> protocols = new java.util.ArrayList<>();
+        js.command("peerInfo", Map.of("peerId", peer), TIMEOUT).get("protocols").forEach(p -> protocols.add(p.asText()));
+        return protocols;
+    }
+
     static void report(String direction, BufferMemory memory) {
         System.out.printf("slow reader, %s: peak buffer memory growth %.1f MiB while receiving %d MiB%n", direction,
                 memory.peakGrowth() / 1048576.0, BULK >> 20);
@@ -112,6 +120,23 @@ class InteropTest {
             assertThat(info.protocols()).containsAll(js.protocols());
             assertThat(info.listenAddresses()).contains(js.address().withoutPeerId());
             assertThat(host.peerstore().protocols(js.peerId())).containsAll(js.protocols());
+        }
+
+        @Test
+        void identifyPushTellsJsAboutANewProtocol() throws Exception {
+            connection();
+            String added = "/peerflux-interop/added/1.0.0";
+            host.handle(added, stream -> Mono.empty());
+            try {
+                List<String> seen = Mono.fromCallable(() -> jsKnowsOf(host.peerId().toString()))
+                        .subscribeOn(Schedulers.boundedElastic())
+                        .filter(protocols -> protocols.contains(added))
+                        .repeatWhenEmpty(100, r -> r.delayElements(Duration.ofMillis(100)))
+                        .block(TIMEOUT);
+                assertThat(seen).contains(added);
+            } finally {
+                host.unhandle(added);
+            }
         }
 
         @ParameterizedTest
@@ -179,6 +204,22 @@ class InteropTest {
             Connection inbound = host.connections().stream()
                     .filter(c -> c.remotePeer().equals(js.peerId())).findFirst().orElseThrow();
             assertThat(inbound.identify().block(TIMEOUT).agentVersion()).startsWith("js-libp2p/");
+        }
+
+        @Test
+        void identifyPushFromJsReachesJava() throws Exception {
+            js.command("ping", to(), TIMEOUT);
+            Connection inbound = host.connections().stream()
+                    .filter(c -> c.remotePeer().equals(js.peerId())).findFirst().orElseThrow();
+            String added = "/peerflux-interop/js-added/1.0.0";
+            js.command("addProtocol", Map.of("protocol", added), TIMEOUT);
+            List<String> seen = Mono.defer(inbound::identify)
+                    .map(IdentifyInfo::protocols)
+                    .filter(protocols -> protocols.contains(added))
+                    .repeatWhenEmpty(100, r -> r.delayElements(Duration.ofMillis(100)))
+                    .block(TIMEOUT);
+            assertThat(seen).contains(added);
+            assertThat(host.peerstore().protocols(js.peerId())).contains(added);
         }
 
         @ParameterizedTest

@@ -91,6 +91,10 @@ public final class Identify {
         return out.writeBytes(message);
     }
 
+    /**
+     * Reads a record. A record without a public key (js-libp2p's pushes leave it out) stands for the key the
+     * connection authenticated.
+     */
     private static Mono<IdentifyInfo> read(Stream stream) {
         return stream.receive()
                 .reduceWith(ByteArrayOutputStream::new, (all, buf) -> {
@@ -101,7 +105,7 @@ public final class Identify {
                     readInto(buf, all);
                     return all;
                 })
-                .map(all -> decode(all.toByteArray()));
+                .map(all -> decode(all.toByteArray(), stream.connection().remotePublicKey()));
     }
 
     private static void readInto(ByteBuf buf, ByteArrayOutputStream all) {
@@ -111,7 +115,7 @@ public final class Identify {
     }
 
     /** Parses one or more length-prefixed records, later ones merged into earlier ones (as go-libp2p sends them). */
-    static IdentifyInfo decode(byte[] bytes) {
+    static IdentifyInfo decode(byte[] bytes, PublicKey authenticated) {
         IdentifyProtos.Identify.Builder merged = IdentifyProtos.Identify.newBuilder();
         ByteBuffer in = ByteBuffer.wrap(bytes);
         try {
@@ -124,9 +128,6 @@ public final class Identify {
                 in.position(in.position() + (int) length);
             }
             IdentifyProtos.Identify record = merged.build();
-            if (!record.hasPublicKey()) {
-                throw ProtocolViolationException.stream(PROTOCOL_ID, "record has no public key");
-            }
             if (record.getListenAddrsCount() > MAX_ENTRIES || record.getProtocolsCount() > MAX_ENTRIES) {
                 throw ProtocolViolationException.stream(PROTOCOL_ID, "record lists too many entries");
             }
@@ -138,7 +139,9 @@ public final class Identify {
                 }
             }
             Multiaddr observed = record.hasObservedAddr() ? parseOrNull(record.getObservedAddr()) : null;
-            return new IdentifyInfo(PublicKey.unmarshal(record.getPublicKey().toByteArray()),
+            PublicKey key = record.hasPublicKey() ? PublicKey.unmarshal(record.getPublicKey().toByteArray())
+                    : authenticated;
+            return new IdentifyInfo(key,
                     record.getProtocolVersion(), record.getAgentVersion(), listen, observed,
                     record.getProtocolsList());
         } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
