@@ -31,6 +31,11 @@ class MultistreamChannelTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final EmbeddedChannel channel = new EmbeddedChannel();
+
+    {
+        // Timeouts are driven by advanceTimeBy alone, never by how long the machine takes.
+        channel.freezeTime();
+    }
     private final Capture next = new Capture();
 
     @AfterEach

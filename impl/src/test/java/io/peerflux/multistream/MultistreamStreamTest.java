@@ -37,6 +37,11 @@ class MultistreamStreamTest {
 
     /** Its event loop runs everything synchronously on the test thread, and its clock drives the timeouts. */
     private final EmbeddedChannel clock = new EmbeddedChannel();
+
+    {
+        // Timeouts are driven by advanceTimeBy alone, never by how long the machine takes.
+        clock.freezeTime();
+    }
     private final EventLoop loop = clock.eventLoop();
     private final FakeMuxedStream stream = new FakeMuxedStream(loop, "3", Direction.OUTBOUND);
 

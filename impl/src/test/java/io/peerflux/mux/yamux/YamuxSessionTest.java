@@ -545,6 +545,7 @@ class YamuxSessionTest {
     void keepAliveClosesAConnectionThatStopsAnswering() {
         YamuxConfig config = YamuxConfig.defaults().withKeepAliveInterval(Duration.ofSeconds(1));
         try (RawPeer client = new RawPeer(true, config)) {
+            client.channel.freezeTime();
             client.channel.advanceTimeBy(1, TimeUnit.SECONDS);
             client.channel.runScheduledPendingTasks();
             assertThat(client.writtenFrames()).containsExactly(YamuxFrame.ping(SYN, 1));
