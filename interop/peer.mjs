@@ -1,14 +1,20 @@
 // The js-libp2p peer that Peerflux's interop tests drive.
 //
 // Usage: node peer.mjs [--listen MULTIADDR]...
+// Speaks TCP, WebSocket and QUIC; Noise and TLS; Yamux and mplex. Dialers choose: the side that is tested
+// offers only the combination under test, and multistream-select (or QUIC) settles on it.
 // Prints {"event":"ready","peerId":…,"addrs":[…],"protocols":[…]} on stdout, then answers commands, one JSON
 // object per stdin line: {"id":N,"cmd":…,…} → {"id":N,"ok":true,…} or {"id":N,"ok":false,"error":…}.
 // Exits when stdin closes.
 import './polyfills.mjs'
 import { createLibp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
+import { webSockets } from '@libp2p/websockets'
+import { quic } from '@chainsafe/libp2p-quic'
 import { noise } from '@libp2p/noise'
+import { tls } from '@libp2p/tls'
 import { yamux } from '@libp2p/yamux'
+import { mplex } from '@libp2p/mplex'
 import { identify, identifyPush } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
 import { echo } from '@libp2p/echo'
@@ -29,10 +35,14 @@ for (let i = 2; i < process.argv.length; i++) {
 }
 
 const node = await createLibp2p({
-  addresses: { listen: listen.length > 0 ? listen : ['/ip4/127.0.0.1/tcp/0'] },
-  transports: [tcp()],
-  connectionEncrypters: [noise()],
-  streamMuxers: [yamux()],
+  addresses: {
+    listen: listen.length > 0
+      ? listen
+      : ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws', '/ip4/127.0.0.1/udp/0/quic-v1']
+  },
+  transports: [tcp(), webSockets(), quic()],
+  connectionEncrypters: [noise(), tls()],
+  streamMuxers: [yamux(), mplex()],
   services: {
     identify: identify(),
     identifyPush: identifyPush(),

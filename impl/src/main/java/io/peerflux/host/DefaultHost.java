@@ -29,6 +29,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,7 +78,7 @@ final class DefaultHost implements Host {
     public Mono<Void> start() {
         return Flux.fromIterable(config.listen())
                 .concatMap(address -> transportFor(address, true)
-                        .listen(address, raw -> upgrade(raw, Direction.INBOUND, null)
+                        .listen(address, config.identity(), raw -> upgrade(raw, Direction.INBOUND, null)
                                 .subscribe(null, e -> log.debug("inbound connection from {} failed: {}",
                                         raw.remoteAddress(), e.toString()))))
                 .doOnNext(listeners::add)
@@ -210,7 +212,7 @@ final class DefaultHost implements Host {
             return Mono.error(DialException.noTransport(address));
         }
         Duration timeout = config.dialTimeout();
-        return transport.dial(address, timeout)
+        return transport.dial(address, timeout, config.identity(), expected)
                 .flatMap(raw -> upgrade(raw, Direction.OUTBOUND, expected)
                         .doOnCancel(() -> raw.channel().close()))
                 .timeout(timeout, Mono.error(TimeoutException::new))
@@ -228,6 +230,16 @@ final class DefaultHost implements Host {
 
     /** Secures and multiplexes a raw connection; fails (and closes it) with the typed error of the failing step. */
     private Mono<HostConnection> upgrade(RawConnection raw, Direction direction, PeerId expected) {
+        if (raw.upgraded() != null) {
+            RawConnection.Upgraded done = raw.upgraded();
+            return Mono.<HostConnection>create(sink -> raw.channel().eventLoop().execute(() -> {
+                try {
+                    sink.success(open(raw, direction, done.session(), done.security(), done.muxer(), done::start));
+                } catch (RuntimeException e) {
+                    sink.error(e);
+                }
+            })).doOnError(e -> raw.channel().close());
+        }
         Channel channel = raw.channel();
         boolean initiator = direction == Direction.OUTBOUND;
         List<String> securityIds = config.security().stream().map(SecureTransport::protocolId).toList();
@@ -236,7 +248,8 @@ final class DefaultHost implements Host {
                 .flatMap(securityId -> security(securityId)
                         .secure(channel, initiator, config.identity(), expected, muxerIds)
                         .flatMap(secured -> muxerFor(channel, initiator, secured, muxerIds)
-                                .map(muxerId -> open(raw, direction, secured, securityId, muxerId))))
+                                .map(muxerId -> open(raw, direction, secured, securityId, muxerId,
+                                        inbound -> muxer(muxerId).start(channel, initiator, inbound)))))
                 .doOnError(e -> channel.close());
     }
 
@@ -251,14 +264,16 @@ final class DefaultHost implements Host {
         return config.security().stream().filter(s -> s.protocolId().equals(protocolId)).findFirst().orElseThrow();
     }
 
+    private Muxer muxer(String protocolId) {
+        return config.muxers().stream().filter(m -> m.protocolId().equals(protocolId)).findFirst().orElseThrow();
+    }
+
     /** Starts the muxer and registers the connection. Runs on the channel's event loop. */
     private HostConnection open(RawConnection raw, Direction direction, SecureSession secured, String securityId,
-                                String muxerId) {
-        Muxer muxer = config.muxers().stream().filter(m -> m.protocolId().equals(muxerId)).findFirst().orElseThrow();
+                                String muxerId, Function<Consumer<MuxedStream>, MuxerSession> startMuxer) {
         HostConnection connection = new HostConnection(self, raw, direction, secured, securityId, muxerId,
                 config.negotiationTimeout());
-        MuxerSession session = muxer.start(raw.channel(), direction == Direction.OUTBOUND,
-                muxed -> accept(connection, muxed));
+        MuxerSession session = startMuxer.apply(muxed -> accept(connection, muxed));
         connection.attach(session);
         PeerId remote = secured.remotePeer();
         peerstore.putPublicKey(remote, secured.remoteKey());

@@ -1,6 +1,8 @@
 package io.peerflux.transport;
 
+import io.peerflux.crypto.PrivateKey;
 import io.peerflux.multiaddr.Multiaddr;
+import io.peerflux.peer.PeerId;
 import java.time.Duration;
 import java.util.function.Consumer;
 import reactor.core.publisher.Mono;
@@ -17,11 +19,18 @@ public interface Transport {
     /**
      * Opens a connection to {@code address}. Lazy: nothing happens until subscribed; cancelling aborts the attempt.
      * Fails with {@link io.peerflux.DialException} naming the address and cause, or its timeout.
+     *
+     * @param localKey the host's identity, for transports that authenticate themselves (QUIC)
+     * @param expectedRemote the peer being dialed, or {@code null}; such transports must check it
      */
-    Mono<RawConnection> dial(Multiaddr address, Duration timeout);
+    Mono<RawConnection> dial(Multiaddr address, Duration timeout, PrivateKey localKey, PeerId expectedRemote);
 
-    /** Listens on {@code address}, handing every accepted connection to {@code inbound} on its event loop. */
-    Mono<Listener> listen(Multiaddr address, Consumer<RawConnection> inbound);
+    /**
+     * Listens on {@code address}, handing every accepted connection to {@code inbound} on its event loop.
+     *
+     * @param localKey the host's identity, for transports that authenticate themselves (QUIC)
+     */
+    Mono<Listener> listen(Multiaddr address, PrivateKey localKey, Consumer<RawConnection> inbound);
 
     /** A bound listener. */
     interface Listener {

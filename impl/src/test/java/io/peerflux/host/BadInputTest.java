@@ -161,7 +161,8 @@ class BadInputTest {
     /** Connects, negotiates Noise and Yamux by hand, and returns the channel, ready for raw Yamux frames. */
     Channel secureYamuxChannel() {
         Tcp tcp = Tcp.create();
-        var raw = tcp.dial(TestHosts.address(server), TIMEOUT).block(TIMEOUT);
+        var raw = tcp.dial(TestHosts.address(server), TIMEOUT, PrivateKey.generateEd25519(), server.peerId())
+                .block(TIMEOUT);
         Channel channel = raw.channel();
         Multistream.negotiate(channel, true, List.of("/noise"), TIMEOUT)
                 .flatMap(id -> Noise.create().secure(channel, true, PrivateKey.generateEd25519(), server.peerId(),

@@ -3,7 +3,9 @@ package io.peerflux.transport.tcp;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.peerflux.DialException;
+import io.peerflux.crypto.PrivateKey;
 import io.peerflux.multiaddr.Multiaddr;
+import io.peerflux.peer.PeerId;
 import io.peerflux.transport.RawConnection;
 import io.peerflux.transport.Transport;
 import java.net.InetSocketAddress;
@@ -60,7 +62,8 @@ public final class Tcp implements Transport {
     }
 
     @Override
-    public Mono<RawConnection> dial(Multiaddr address, Duration timeout) {
+    public Mono<RawConnection> dial(Multiaddr address, Duration timeout, PrivateKey localKey,
+                                   PeerId expectedRemote) {
         Multiaddr target = address.withoutPeerId();
         InetSocketAddress remote = target.toInetSocketAddress()
                 .orElseThrow(() -> new IllegalArgumentException("not a TCP address: " + address));
@@ -77,7 +80,7 @@ public final class Tcp implements Transport {
     }
 
     @Override
-    public Mono<Listener> listen(Multiaddr address, Consumer<RawConnection> inbound) {
+    public Mono<Listener> listen(Multiaddr address, PrivateKey localKey, Consumer<RawConnection> inbound) {
         InetSocketAddress local = address.toInetSocketAddress()
                 .orElseThrow(() -> new IllegalArgumentException("not a TCP address: " + address));
         return TcpServer.create()
