@@ -28,6 +28,7 @@ import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.ASN1Sequence;
+import org.bouncycastle.asn1.ASN1TaggedObject;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.DERSequence;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -35,7 +36,6 @@ import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
-import org.bouncycastle.asn1.x509.TBSCertificate;
 import org.bouncycastle.cert.CertIOException;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
@@ -69,6 +69,12 @@ public final class Libp2pCertificate {
     private static final String KEY_USAGE = Extension.keyUsage.getId();
     private static final int DIGITAL_SIGNATURE = 0;
     private static final int SERIAL_BITS = 63;
+    private static final int SPKI_INDEX_V3 = 6;
+
+    static {
+        // js-libp2p's certificates have an empty issuer, which the JDK cannot read without this.
+        EmptyIssuerTolerance.install();
+    }
 
     private final X509Certificate certificate;
     private final java.security.PrivateKey certificateKey;
@@ -268,12 +274,17 @@ public final class Libp2pCertificate {
         }
     }
 
-    /** The certificate's {@code SubjectPublicKeyInfo} as it was signed, not as the JDK would re-encode its key. */
+    /**
+     * The certificate's {@code SubjectPublicKeyInfo} as it was signed, not as the JDK would re-encode its key. Read
+     * from the generic ASN.1 structure, since BouncyCastle's {@code TBSCertificate} refuses an empty issuer.
+     */
     private static byte[] subjectPublicKeyInfo(X509Certificate certificate) throws CertificateException {
         try {
-            return TBSCertificate.getInstance(certificate.getTBSCertificate()).getSubjectPublicKeyInfo()
-                    .getEncoded(ASN1Encoding.DER);
-        } catch (IOException | IllegalArgumentException e) {
+            ASN1Sequence tbs = ASN1Sequence.getInstance(certificate.getTBSCertificate());
+            // version [0] EXPLICIT (absent in v1), serialNumber, signature, issuer, validity, subject, spki, ...
+            int index = tbs.getObjectAt(0) instanceof ASN1TaggedObject ? SPKI_INDEX_V3 : SPKI_INDEX_V3 - 1;
+            return tbs.getObjectAt(index).toASN1Primitive().getEncoded(ASN1Encoding.DER);
+        } catch (IOException | RuntimeException e) { // BouncyCastle reports malformed input as either
             throw new CertificateException("unreadable certificate body: " + e.getMessage(), e);
         }
     }
