@@ -76,6 +76,9 @@ class TlsTest {
             SSLSession session = channel.pipeline().get(SslHandler.class).engine().getSession();
             assertThat(session.getProtocol()).isEqualTo("TLSv1.3");
             assertThat(session.getPeerCertificates()).hasSize(1);
+            // The trust manager's verdict is kept in the session, so the certificate is checked once, not twice.
+            assertThat(session.getValue(Libp2pTrustManager.REMOTE_HOST_KEY))
+                    .isEqualTo(channel == client ? serverKey.publicKey() : clientKey.publicKey());
         }
     }
 
