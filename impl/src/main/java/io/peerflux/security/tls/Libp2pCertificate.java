@@ -108,14 +108,14 @@ public final class Libp2pCertificate {
             generator.initialize(new ECGenParameterSpec("secp256r1"), random);
             KeyPair pair = generator.generateKeyPair();
             byte[] spki = pair.getPublic().getEncoded();
-            DERSequence signedKey = signedKey(hostKey.publicKey().marshal(), hostKey.sign(concat(SIGNATURE_PREFIX, spki)));
+            byte[] signature = hostKey.sign(concat(SIGNATURE_PREFIX, spki));
             BigInteger serial = new BigInteger(SERIAL_BITS, random).add(BigInteger.ONE);
             X500Name name = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.SERIALNUMBER, serial.toString())
                     .build();
             X509v3CertificateBuilder builder = new X509v3CertificateBuilder(name, serial,
                     Date.from(now.minus(BACKDATING)), Date.from(now.plus(VALIDITY)), name,
                     SubjectPublicKeyInfo.getInstance(spki))
-                    .addExtension(EXTENSION, true, signedKey);
+                    .addExtension(EXTENSION, true, signedKey(hostKey.publicKey().marshal(), signature));
             X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(builder.build(
                     new JcaContentSignerBuilder(CERTIFICATE_SIGNATURE_ALGORITHM).setSecureRandom(random)
                             .build(pair.getPrivate())));
