@@ -156,13 +156,17 @@ class MplexInteropTest {
             List<Stream> streams = Flux.range(0, 100)
                     .concatMap(i -> Mono.delay(pace).then(connection.newStream(Echo.PROTOCOL_ID)))
                     .collectList().block(Duration.ofMinutes(1));
-            List<byte[]> echoed = Flux.fromIterable(streams)
-                    .flatMapSequential(stream -> stream.send(Mono.just(Unpooled.wrappedBuffer(random(4096))))
-                            .then(stream.closeWrite())
-                            .thenMany(stream.receive().map(ByteBufUtil::getBytes))
+            List<byte[]> sent = streams.stream().map(stream -> random(4096)).toList();
+            List<byte[]> echoed = Flux.range(0, streams.size())
+                    .flatMapSequential(i -> streams.get(i).send(Mono.just(Unpooled.wrappedBuffer(sent.get(i))))
+                            .then(streams.get(i).closeWrite())
+                            .thenMany(streams.get(i).receive().map(ByteBufUtil::getBytes))
                             .reduce(new byte[0], MplexInteropTest::concat), 100)
                     .collectList().block(TIMEOUT);
-            assertThat(echoed).hasSize(100).allSatisfy(bytes -> assertThat(bytes).hasSize(4096));
+            assertThat(echoed).hasSize(100);
+            for (int i = 0; i < 100; i++) {
+                assertThat(echoed.get(i)).as("stream %d", i).isEqualTo(sent.get(i));
+            }
             assertThat(host.connections().stream().filter(c -> c.remotePeer().equals(js.peerId()))).hasSize(1);
         }
 
