@@ -18,12 +18,16 @@ import javax.net.ssl.TrustManager;
  *
  * <p>Sessions are never resumed: a resumed session would skip the certificate check that authenticates the peer.
  * Engines are made without a peer host, so clients neither send a server name (the spec forbids it) nor look for a
- * session to resume, and both session caches hold one entry at most.
+ * session to resume. Servers issue no session tickets, which saves two records and a cache entry per connection:
+ * the JDK issues none, and drops those it receives, when sessions may live longer than the seven days RFC 8446
+ * (section 4.6.1) allows a ticket. Both session caches hold one entry at most.
  */
 final class TlsIdentity {
 
     static final String TLS_1_3 = "TLSv1.3";
     private static final int SESSION_CACHE_SIZE = 1; // 0 would mean unbounded
+    /** Longer than the longest ticket lifetime, seven days, so that the JDK neither sends nor keeps tickets. */
+    private static final int SESSION_TIMEOUT_SECONDS = (int) java.time.Duration.ofDays(8).toSeconds();
 
     private final SSLContext context;
 
@@ -45,6 +49,7 @@ final class TlsIdentity {
             for (SSLSessionContext sessions : List.of(context.getClientSessionContext(),
                     context.getServerSessionContext())) {
                 sessions.setSessionCacheSize(SESSION_CACHE_SIZE);
+                sessions.setSessionTimeout(SESSION_TIMEOUT_SECONDS);
             }
             return new TlsIdentity(context);
         } catch (GeneralSecurityException e) {

@@ -13,7 +13,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.security.Signature;
 import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1EncodableVector;
+import org.bouncycastle.asn1.ASN1Sequence;
+import org.bouncycastle.asn1.DERBitString;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.DERSequence;
@@ -21,7 +25,6 @@ import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
@@ -35,6 +38,7 @@ final class CertificateForge {
     final KeyPair certificateKey = newKeyPair();
     private final List<Extension> extensions = new ArrayList<>();
     private KeyPair signingKey = certificateKey;
+    private boolean emptyNames;
     private Instant notBefore = Instant.now().minus(Duration.ofHours(1));
     private Instant notAfter = Instant.now().plus(Duration.ofDays(1));
 
@@ -83,7 +87,14 @@ final class CertificateForge {
         return this;
     }
 
-    X509Certificate build() {
+    /** Leaves issuer and subject empty, as js-libp2p does (and RFC 5280 forbids). */
+    CertificateForge withoutNames() {
+        this.emptyNames = true;
+        return this;
+    }
+
+    /** The DER encoding, signed by the certificate key unless {@link #signedBy} said otherwise. */
+    byte[] encoded() {
         try {
             X500Name name = new X500Name("CN=forged");
             X509v3CertificateBuilder builder = new X509v3CertificateBuilder(name, BigInteger.valueOf(42),
@@ -92,9 +103,38 @@ final class CertificateForge {
             for (Extension extension : extensions) {
                 builder.addExtension(extension);
             }
-            return new JcaX509CertificateConverter().getCertificate(
-                    builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(signingKey.getPrivate())));
+            byte[] der = builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(signingKey.getPrivate()))
+                    .getEncoded();
+            return emptyNames ? withEmptyNames(der) : der;
         } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Re-signs the certificate with issuer and subject replaced by empty names, which BouncyCastle won't write. */
+    private byte[] withEmptyNames(byte[] der) throws Exception {
+        ASN1Sequence certificate = ASN1Sequence.getInstance(der);
+        ASN1EncodableVector tbs = new ASN1EncodableVector();
+        ASN1Sequence original = ASN1Sequence.getInstance(certificate.getObjectAt(0));
+        for (int i = 0; i < original.size(); i++) {
+            tbs.add(i == ISSUER || i == SUBJECT ? new DERSequence() : original.getObjectAt(i));
+        }
+        byte[] tbsDer = new DERSequence(tbs).getEncoded("DER");
+        Signature signer = Signature.getInstance("SHA256withECDSA");
+        signer.initSign(signingKey.getPrivate());
+        signer.update(tbsDer);
+        return new DERSequence(new ASN1Encodable[] {new DERSequence(tbs), certificate.getObjectAt(1),
+                new DERBitString(signer.sign())}).getEncoded("DER");
+    }
+
+    private static final int ISSUER = 3;
+    private static final int SUBJECT = 5;
+
+    /** The certificate, read by whatever X.509 factory the JVM has first (the JDK's, for non-empty names). */
+    X509Certificate build() {
+        try {
+            return parse(encoded());
+        } catch (java.security.cert.CertificateException e) {
             throw new IllegalStateException(e);
         }
     }
