@@ -22,6 +22,7 @@ import io.peerflux.multiaddr.Protocol;
 import io.peerflux.peer.PeerId;
 import io.peerflux.transport.RawConnection;
 import io.peerflux.transport.Transport;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
@@ -149,7 +150,7 @@ public final class MemoryTransport implements Transport {
         return new LocalAddress(ID_PREFIX + Long.toUnsignedString(id));
     }
 
-    private static Multiaddr toMultiaddr(java.net.SocketAddress address) {
+    private static Multiaddr toMultiaddr(SocketAddress address) {
         String id = ((LocalAddress) address).id();
         return Multiaddr.of("/memory/" + id.substring(ID_PREFIX.length()));
     }
