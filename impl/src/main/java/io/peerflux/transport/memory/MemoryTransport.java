@@ -2,7 +2,6 @@ package io.peerflux.transport.memory;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFuture;
@@ -10,7 +9,6 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.DefaultEventLoopGroup;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.local.LocalAddress;
@@ -24,6 +22,7 @@ import io.peerflux.multiaddr.Protocol;
 import io.peerflux.peer.PeerId;
 import io.peerflux.transport.RawConnection;
 import io.peerflux.transport.Transport;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
@@ -46,10 +45,7 @@ import reactor.util.retry.Retry;
  * {@code LocalIoHandler} loop waits for work with a bare {@code LockSupport.parkNanos}, which BlockHound reports as
  * blocking (Netty's BlockHound integration does not list it), so its threads die in every test that installs
  * BlockHound. The {@code DefaultEventLoop} waits in {@code SingleThreadEventExecutor.takeTask}, which that
- * integration allows; our own code on these loops stays watched. For the same reason the connections allocate from
- * Netty's {@link PooledByteBufAllocator}, whose arena locks that integration allows, rather than the default adaptive
- * allocator: when two threads contend for one of its shared magazines, it takes a {@code StampedLock} that BlockHound
- * reports (a known false positive, not yet listed by Netty).
+ * integration allows; our own code on these loops stays watched.
  *
  * <p>Ownership: a buffer written at one end is the buffer read at the other, with no copy, except that small
  * buffers queued together are copied into one; as with any channel, a writer must not change a buffer after writing
@@ -98,8 +94,7 @@ public final class MemoryTransport implements Transport {
         if (!isMemory(target)) {
             return Mono.error(new IllegalArgumentException("not a memory address: " + address));
         }
-        Bootstrap bootstrap = new Bootstrap().group(Loops.GROUP).channel(LocalChannel.class).handler(NOTHING)
-                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT);
+        Bootstrap bootstrap = new Bootstrap().group(Loops.GROUP).channel(LocalChannel.class).handler(NOTHING);
         LocalAddress remote = localAddress(idOf(target));
         return onFreshId(id -> connected(bootstrap.connect(remote, localAddress(id))))
                 .map(channel -> new RawConnection(channel, toMultiaddr(channel.localAddress()),
@@ -115,7 +110,6 @@ public final class MemoryTransport implements Transport {
             return Mono.error(new IllegalArgumentException("not a memory address: " + address));
         }
         ServerBootstrap bootstrap = new ServerBootstrap().group(Loops.GROUP).channel(LocalServerChannel.class)
-                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .childHandler(new Accept(inbound));
         long asked = idOf(address);
         LongFunction<Mono<Channel>> bind = id -> connected(bootstrap.bind(localAddress(id)));
@@ -156,7 +150,7 @@ public final class MemoryTransport implements Transport {
         return new LocalAddress(ID_PREFIX + Long.toUnsignedString(id));
     }
 
-    private static Multiaddr toMultiaddr(java.net.SocketAddress address) {
+    private static Multiaddr toMultiaddr(SocketAddress address) {
         String id = ((LocalAddress) address).id();
         return Multiaddr.of("/memory/" + id.substring(ID_PREFIX.length()));
     }

@@ -20,6 +20,7 @@ import io.peerflux.peer.PeerId;
 import io.peerflux.transport.RawConnection;
 import io.peerflux.transport.Transport;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -60,6 +61,14 @@ public final class WebSocketTransport implements Transport {
 
     private static final Logger log = LoggerFactory.getLogger(WebSocketTransport.class);
     private static final Multiaddr WS = Multiaddr.of("/ws");
+    private static final WebSocketServerProtocolConfig SERVER_CONFIG = WebSocketServerProtocolConfig.newBuilder()
+            .websocketPath(PATH)
+            .checkStartsWith(false)
+            .handshakeTimeoutMillis(UPGRADE_TIMEOUT.toMillis())
+            .maxFramePayloadLength(MAX_FRAME_PAYLOAD)
+            .allowExtensions(false)
+            .withUTF8Validator(false)
+            .build();
 
     private final LoopResources loops;
 
@@ -177,18 +186,10 @@ public final class WebSocketTransport implements Transport {
      * our frame codec, then the wait for the handshake, which reports to {@code outcome}.
      */
     static void addServerHandlers(ChannelPipeline pipeline, WebSocketOpening.Outcome outcome) {
-        WebSocketServerProtocolConfig config = WebSocketServerProtocolConfig.newBuilder()
-                .websocketPath(PATH)
-                .checkStartsWith(false)
-                .handshakeTimeoutMillis(UPGRADE_TIMEOUT.toMillis())
-                .maxFramePayloadLength(MAX_FRAME_PAYLOAD)
-                .allowExtensions(false)
-                .withUTF8Validator(false)
-                .build();
         pipeline.addLast(new HttpServerCodec())
                 .addLast(new HttpObjectAggregator(MAX_UPGRADE_BODY))
                 .addLast(new UpgradeRequestFilter())
-                .addLast(new WebSocketServerProtocolHandler(config))
+                .addLast(new WebSocketServerProtocolHandler(SERVER_CONFIG))
                 .addLast(new WebSocketFrameCodec())
                 .addLast(new WebSocketOpening(UPGRADE_TIMEOUT, outcome));
     }
@@ -254,7 +255,7 @@ public final class WebSocketTransport implements Transport {
         return new RawConnection(channel, toMultiaddr(channel.localAddress()), toMultiaddr(channel.remoteAddress()));
     }
 
-    private static Multiaddr toMultiaddr(java.net.SocketAddress address) {
+    private static Multiaddr toMultiaddr(SocketAddress address) {
         InetSocketAddress socket = (InetSocketAddress) address;
         return Multiaddr.tcp(socket.getAddress(), socket.getPort()).encapsulate(WS);
     }

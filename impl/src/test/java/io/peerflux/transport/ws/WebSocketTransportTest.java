@@ -3,6 +3,7 @@ package io.peerflux.transport.ws;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
 import io.peerflux.Connection;
 import io.peerflux.DialException;
 import io.peerflux.Host;
@@ -21,7 +22,9 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -97,6 +100,40 @@ class WebSocketTransportTest {
         }
         Multiaddr nobody = Multiaddr.of("/ip4/127.0.0.1/tcp/" + port + "/ws");
         assertThatThrownBy(() -> client.connect(nobody).block(TIMEOUT)).isInstanceOf(DialException.class);
+    }
+
+    @Test
+    void anHttpServerThatRefusesTheUpgradeFailsTheDialAtOnce() throws Exception {
+        try (ServerSocket http = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread answer = new Thread(() -> {
+                try (Socket socket = http.accept()) {
+                    socket.getInputStream().read(new byte[4096]);
+                    send(socket, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
+                    socket.getInputStream().read(); // until the dialer closes
+                } catch (IOException ignored) {
+                    // the dialer went away
+                }
+            });
+            answer.start();
+            Multiaddr address = Multiaddr.of("/ip4/127.0.0.1/tcp/" + http.getLocalPort() + "/ws");
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> transport.dial(address, TIMEOUT, PrivateKey.generateEd25519(), null)
+                    .block(TIMEOUT))
+                    .isInstanceOf(DialException.class).hasMessageContaining(address.toString())
+                    .hasRootCauseInstanceOf(WebSocketHandshakeException.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+            answer.join(5000);
+        }
+    }
+
+    @Test
+    void aServerThatNeverAnswersTheUpgradeTimesTheDialOut() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Multiaddr address = Multiaddr.of("/ip4/127.0.0.1/tcp/" + silent.getLocalPort() + "/ws");
+            assertThatThrownBy(() -> transport.dial(address, Duration.ofMillis(500), PrivateKey.generateEd25519(),
+                    null).block(TIMEOUT))
+                    .isInstanceOf(DialException.class).hasMessageContaining("500");
+        }
     }
 
     @Test
