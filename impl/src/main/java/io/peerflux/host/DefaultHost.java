@@ -10,6 +10,7 @@ import io.peerflux.Peerstore;
 import io.peerflux.Stream;
 import io.peerflux.StreamHandler;
 import io.peerflux.multiaddr.Multiaddr;
+import io.peerflux.multiaddr.Protocol;
 import io.peerflux.multistream.Multistream;
 import io.peerflux.mux.MuxedStream;
 import io.peerflux.mux.Muxer;
@@ -126,7 +127,7 @@ final class DefaultHost implements Host {
                 return Mono.error(DialException.noAddresses(peer));
             }
             List<Throwable> failures = new CopyOnWriteArrayList<>();
-            return Flux.fromIterable(addresses)
+            return Flux.fromIterable(dialOrder(addresses))
                     .concatMap(a -> dial(a, peer).onErrorResume(e -> {
                         failures.add(e);
                         return Mono.empty();
@@ -219,6 +220,25 @@ final class DefaultHost implements Host {
                 .onErrorMap(e -> !(e instanceof DialException), e -> e instanceof TimeoutException
                         ? DialException.timeout(address, timeout) : DialException.failed(address, e))
                 .map(Connection.class::cast);
+    }
+
+    /**
+     * The order in which a peer's addresses are tried, one at a time, each with the full dial timeout: QUIC first (one
+     * round trip to a secured, multiplexed connection), then TCP, then WebSocket; within a kind, the peerstore's
+     * order.
+     */
+    static List<Multiaddr> dialOrder(List<Multiaddr> addresses) {
+        return addresses.stream().sorted(java.util.Comparator.comparingInt(DefaultHost::dialRank)).toList();
+    }
+
+    private static int dialRank(Multiaddr address) {
+        if (address.has(Protocol.QUIC_V1)) {
+            return 0;
+        }
+        if (address.has(Protocol.WS) || address.has(Protocol.WSS)) {
+            return 2;
+        }
+        return 1;
     }
 
     private Transport transportFor(Multiaddr address, boolean listen) {

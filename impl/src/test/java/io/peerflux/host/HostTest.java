@@ -8,6 +8,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.peerflux.Connection;
 import io.peerflux.ConnectionEvent;
+import io.peerflux.DialException;
 import io.peerflux.Direction;
 import io.peerflux.Host;
 import io.peerflux.NegotiationException;
@@ -74,6 +75,41 @@ class HostTest {
         assertThat(events).extracting(ConnectionEvent::type)
                 .containsExactly(ConnectionEvent.Type.OPENED, ConnectionEvent.Type.CLOSED);
         assertThat(client.connections()).isEmpty();
+    }
+
+    @Test
+    void connectingByPeerIdTriesEachKnownAddressUntilOneWorks() throws Exception {
+        Multiaddr refused = refusedAddress();
+        client.peerstore().addAddresses(server.peerId(), List.of(refused, server.listenAddresses().get(0)));
+        assertThat(client.connect(server.peerId()).block(TIMEOUT).remoteAddress())
+                .isEqualTo(server.listenAddresses().get(0));
+    }
+
+    @Test
+    void whenEveryAddressFailsTheErrorListsEachFailure() throws Exception {
+        Host offline = TestHosts.tcp();
+        offline.stop().block(TIMEOUT);
+        List<Multiaddr> dead = List.of(refusedAddress(), refusedAddress());
+        client.peerstore().addAddresses(offline.peerId(), dead);
+        assertThatThrownBy(() -> client.connect(offline.peerId()).block(TIMEOUT))
+                .isInstanceOf(DialException.class)
+                .hasMessageContaining("all 2 addresses")
+                .satisfies(e -> assertThat(e.getSuppressed()).filteredOn(DialException.class::isInstance)
+                        .extracting(f -> ((DialException) f).address()).containsExactlyElementsOf(dead));
+    }
+
+    @Test
+    void quicIsTriedFirstThenTcpThenWebSocket() {
+        Multiaddr ws = Multiaddr.of("/ip4/127.0.0.1/tcp/2/ws");
+        Multiaddr tcp = Multiaddr.of("/ip4/127.0.0.1/tcp/1");
+        Multiaddr quic = Multiaddr.of("/ip4/127.0.0.1/udp/3/quic-v1");
+        assertThat(DefaultHost.dialOrder(List.of(ws, tcp, quic))).containsExactly(quic, tcp, ws);
+    }
+
+    static Multiaddr refusedAddress() throws Exception {
+        try (java.net.ServerSocket closed = new java.net.ServerSocket(0)) {
+            return Multiaddr.of("/ip4/127.0.0.1/tcp/" + closed.getLocalPort());
+        }
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.peerflux.multiaddr.Multiaddr;
 import io.peerflux.mux.yamux.Yamux;
 import io.peerflux.protocol.echo.Echo;
 import io.peerflux.security.noise.Noise;
+import io.peerflux.transport.memory.MemoryTransport;
 import io.peerflux.transport.tcp.Tcp;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
@@ -38,5 +39,20 @@ public final class TestHosts {
     /** The host's first listen address with its {@code /p2p} suffix. */
     public static Multiaddr address(Host host) {
         return Multiaddr.of(host.listenAddresses().get(0) + "/p2p/" + host.peerId());
+    }
+
+    // ---- memory transport ----
+
+    /** A memory transport + Noise + Yamux host serving echo, listening on a fresh {@code /memory} id, started. */
+    public static Host memory() {
+        Host host = Peerflux.host()
+                .transport(MemoryTransport.create())
+                .security(Noise.create())
+                .muxer(Yamux.create())
+                .handle(Echo.PROTOCOL_ID, Echo.handler())
+                .listen(Multiaddr.of("/memory/0"))
+                .build();
+        host.start().block(Duration.ofSeconds(10));
+        return host;
     }
 }

@@ -1,0 +1,16 @@
+/**
+ * libp2p TLS, protocol id {@code /tls/1.0.0}: TLS 1.3 with mutual authentication by self-signed certificates that
+ * carry the libp2p host key in the libp2p Public Key Extension, and stream-muxer negotiation in ALPN.
+ *
+ * <p>Specs:
+ * <ul>
+ *   <li>libp2p/specs {@code tls/tls.md}: "Handshake Protocol", "Peer Authentication", "libp2p Public Key
+ *       Extension", "ALPN", "Test vectors" and "Future Extensibility" (no server name is sent);</li>
+ *   <li>libp2p/specs {@code connections/inlined-muxer-negotiation.md}: "Multiplexer Negotiation over TLS";</li>
+ *   <li>RFC 8446 (TLS 1.3), RFC 7301 (ALPN), RFC 5280 (X.509 certificates), all as implemented by the JDK.</li>
+ * </ul>
+ *
+ * <p>{@link io.peerflux.security.tls.Tls} is the entry point for TCP and WebSocket connections;
+ * {@link io.peerflux.security.tls.Libp2pCertificate} makes and verifies the certificates, for QUIC too.
+ */
+package io.peerflux.security.tls;
