@@ -13,8 +13,10 @@ import io.peerflux.ConnectionClosedException;
 import io.peerflux.Direction;
 import io.peerflux.HandshakeException;
 import io.peerflux.LimitExceededException;
+import io.peerflux.crypto.PublicKey;
 import io.peerflux.mux.MuxedStream;
 import io.peerflux.mux.MuxerSession;
+import io.peerflux.peer.PeerId;
 import io.peerflux.security.SecureSession;
 import io.peerflux.transport.RawConnection;
 import java.time.Duration;
@@ -79,8 +81,8 @@ final class QuicSession extends ChannelInboundHandlerAdapter implements RawConne
      */
     SecureSession establish() {
         if (secured == null) {
-            PeerCertificates.Remote remote = QuicTls.remoteOf(channel);
-            secured = new SecureSession(remote.peer(), remote.key(), null);
+            PublicKey remoteKey = QuicTls.remoteOf(channel);
+            secured = new SecureSession(PeerId.fromPublicKey(remoteKey), remoteKey, null);
         }
         return secured;
     }

@@ -6,6 +6,7 @@
  *
  * <p>{@link io.peerflux.transport.quic.Quic} and {@link io.peerflux.transport.quic.QuicConfig} are the public face;
  * the socket ({@code QuicEndpoint}, {@code PacketRouter}), connection ({@code QuicSession}), stream
- * ({@code QuicMuxedStream}) and TLS ({@code QuicTls}, {@code PeerCertificates}) pieces are internal.
+ * ({@code QuicMuxedStream}) and TLS ({@code QuicTls}, over {@link io.peerflux.security.tls.Libp2pCertificate})
+ * pieces are internal.
  */
 package io.peerflux.transport.quic;
