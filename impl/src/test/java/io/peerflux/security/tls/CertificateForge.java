@@ -39,6 +39,7 @@ final class CertificateForge {
     private final List<Extension> extensions = new ArrayList<>();
     private KeyPair signingKey = certificateKey;
     private boolean emptyNames;
+    private String signatureAlgorithm = "SHA256withECDSA";
     private Instant notBefore = Instant.now().minus(Duration.ofHours(1));
     private Instant notAfter = Instant.now().plus(Duration.ofDays(1));
 
@@ -76,6 +77,11 @@ final class CertificateForge {
         return this;
     }
 
+    CertificateForge signatureAlgorithm(String algorithm) {
+        this.signatureAlgorithm = algorithm;
+        return this;
+    }
+
     CertificateForge signedBy(KeyPair key) {
         this.signingKey = key;
         return this;
@@ -103,7 +109,7 @@ final class CertificateForge {
             for (Extension extension : extensions) {
                 builder.addExtension(extension);
             }
-            byte[] der = builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(signingKey.getPrivate()))
+            byte[] der = builder.build(new JcaContentSignerBuilder(signatureAlgorithm).build(signingKey.getPrivate()))
                     .getEncoded();
             return emptyNames ? withEmptyNames(der) : der;
         } catch (Exception e) {
@@ -120,7 +126,7 @@ final class CertificateForge {
             tbs.add(i == ISSUER || i == SUBJECT ? new DERSequence() : original.getObjectAt(i));
         }
         byte[] tbsDer = new DERSequence(tbs).getEncoded("DER");
-        Signature signer = Signature.getInstance("SHA256withECDSA");
+        Signature signer = Signature.getInstance(signatureAlgorithm);
         signer.initSign(signingKey.getPrivate());
         signer.update(tbsDer);
         return new DERSequence(new ASN1Encodable[] {new DERSequence(tbs), certificate.getObjectAt(1),

@@ -248,6 +248,16 @@ class Libp2pCertificateTest {
     }
 
     @Test
+    void selfSignaturesOtherThanEcdsaWithSha256AreCheckedByTheJdk() throws Exception {
+        X509Certificate sha384 = CertificateForge.libp2p(HOST).signatureAlgorithm("SHA384withECDSA").build();
+        assertThat(sha384.getSigAlgName()).isEqualTo("SHA384withECDSA");
+        assertThat(Libp2pCertificate.verify(new X509Certificate[] {sha384}))
+                .isEqualTo(PeerId.fromPublicKey(HOST.publicKey()));
+        assertRejected(CertificateForge.libp2p(HOST).signatureAlgorithm("SHA384withECDSA")
+                .signedBy(CertificateForge.newKeyPair()).build(), "self-signature invalid");
+    }
+
+    @Test
     void unknownCriticalExtensionIsRejectedButUnknownNonCriticalIgnored() throws Exception {
         assertRejected(CertificateForge.libp2p(HOST)
                 .extension("1.2.3.4.5", true, new DERUTF8String("must understand")).build(),
