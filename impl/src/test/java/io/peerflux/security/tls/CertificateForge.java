@@ -5,6 +5,7 @@ import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.Signature;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
@@ -13,12 +14,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
-import java.security.Signature;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1EncodableVector;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.asn1.DERBitString;
-import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.DERSequence;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -29,7 +29,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * Builds certificates that {@link Libp2pCertificate#generate} never would, independently of it: with the libp2p
- * extension missing, signed over another key, malformed, next to other extensions, or signed by another key.
+ * extension missing, signed over another key, malformed, next to other extensions, signed by another key or with
+ * another algorithm, or without issuer and subject names.
  */
 final class CertificateForge {
 
@@ -40,13 +41,13 @@ final class CertificateForge {
     private KeyPair signingKey = certificateKey;
     private boolean emptyNames;
     private String signatureAlgorithm = "SHA256withECDSA";
-    private Instant notBefore = Instant.now().minus(Duration.ofHours(1));
-    private Instant notAfter = Instant.now().plus(Duration.ofDays(1));
+    private final Instant notBefore = Instant.now().minus(Duration.ofHours(1));
+    private final Instant notAfter = Instant.now().plus(Duration.ofDays(1));
 
     /** A certificate with the libp2p extension for {@code hostKey}, correct unless changed further. */
     static CertificateForge libp2p(PrivateKey hostKey) {
         CertificateForge forge = new CertificateForge();
-        return forge.signedKey(hostKey, forge.certificateKey.getPublic().getEncoded(), true);
+        return forge.signedKey(hostKey, forge.certificateKey.getPublic().getEncoded());
     }
 
     /** A self-signed certificate without any extension. */
@@ -54,10 +55,10 @@ final class CertificateForge {
         return new CertificateForge();
     }
 
-    /** Adds a libp2p extension in which {@code hostKey} signs {@code spki} (the real one or any other). */
-    CertificateForge signedKey(PrivateKey hostKey, byte[] spki, boolean critical) {
+    /** Adds a critical libp2p extension in which {@code hostKey} signs {@code spki} (the real one or any other). */
+    CertificateForge signedKey(PrivateKey hostKey, byte[] spki) {
         byte[] signature = hostKey.sign(concat("libp2p-tls-handshake:".getBytes(), spki));
-        return extension(EXTENSION_OID, critical, new DERSequence(new ASN1Encodable[] {
+        return extension(EXTENSION_OID, true, new DERSequence(new ASN1Encodable[] {
                 new DEROctetString(hostKey.publicKey().marshal()), new DEROctetString(signature)}));
     }
 
@@ -84,12 +85,6 @@ final class CertificateForge {
 
     CertificateForge signedBy(KeyPair key) {
         this.signingKey = key;
-        return this;
-    }
-
-    CertificateForge validity(Instant notBefore, Instant notAfter) {
-        this.notBefore = notBefore;
-        this.notAfter = notAfter;
         return this;
     }
 

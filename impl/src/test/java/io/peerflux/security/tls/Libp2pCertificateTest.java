@@ -227,7 +227,7 @@ class Libp2pCertificateTest {
     @Test
     void signatureOverAnotherCertificateKeyIsRejected() {
         byte[] otherKey = CertificateForge.newKeyPair().getPublic().getEncoded();
-        assertRejected(CertificateForge.plain().signedKey(HOST, otherKey, true).build(),
+        assertRejected(CertificateForge.plain().signedKey(HOST, otherKey).build(),
                 "does not cover the certificate key");
     }
 
