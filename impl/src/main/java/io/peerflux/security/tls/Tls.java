@@ -27,6 +27,10 @@ import reactor.core.publisher.Sinks;
  *
  * <p>The certificate and TLS context of a host key are made on its first handshake and reused by all later ones;
  * every host key this instance has seen keeps its entry for the instance's lifetime.
+ *
+ * <p>Side effect, once per JVM: as js-libp2p's certificates have an empty issuer name, which the JDK's X.509 parser
+ * refuses, {@link Libp2pCertificate} puts a security provider first whose X.509 certificate factory reads those too
+ * (and leaves every other certificate to the JDK).
  */
 public final class Tls implements SecureTransport {
 
@@ -40,7 +44,10 @@ public final class Tls implements SecureTransport {
     private static final int TLS_RECORD_HEADER_LENGTH = 5;
 
     private final TlsConfig config;
-    /** A DRBG seeded here, off the event loop, so that certificates and handshakes never read OS entropy. */
+    /**
+     * A DRBG seeded here, off the event loop, for certificates and the TLS randomness (randoms, key shares), so that
+     * these never read OS entropy on an event loop.
+     */
     private final SecureRandom random;
     private final Map<PublicKey, TlsIdentity> identities = new ConcurrentHashMap<>();
 

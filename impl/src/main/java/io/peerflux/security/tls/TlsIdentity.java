@@ -26,7 +26,7 @@ import javax.net.ssl.TrustManager;
  */
 final class TlsIdentity {
 
-    static final String TLS_1_3 = "TLSv1.3";
+    private static final String TLS_1_3 = "TLSv1.3";
     private static final int SESSION_CACHE_SIZE = 1; // 0 would mean unbounded
     /** Longer than the longest ticket lifetime, seven days, so that the JDK neither sends nor keeps tickets. */
     private static final int SESSION_TIMEOUT_SECONDS = (int) Duration.ofDays(8).toSeconds();
