@@ -87,6 +87,17 @@ public final class JsPeer implements AutoCloseable {
         throw new IllegalStateException("the js peer listens on no /ws address");
     }
 
+    /** The js peer's first listen address that uses {@code protocol} (e.g. WS, QUIC_V1), from its ready line. */
+    public Multiaddr addressWith(io.peerflux.multiaddr.Protocol protocol) {
+        for (JsonNode address : ready.join().get("addrs")) {
+            Multiaddr multiaddr = Multiaddr.of(address.asText());
+            if (multiaddr.has(protocol)) {
+                return multiaddr;
+            }
+        }
+        throw new IllegalStateException("the js peer listens on no " + protocol.name() + " address");
+    }
+
     public List<String> protocols() {
         return JSON.convertValue(ready.join().get("protocols"), JSON.getTypeFactory()
                 .constructCollectionType(List.class, String.class));

@@ -298,15 +298,17 @@ final class MplexSession {
         }
         log.debug("{}: reading paused for {}, resetting the streams that hold it up", connection,
                 config.readStallTimeout());
+        String unread = " unread for " + config.readStallTimeout();
         for (MplexStream stream : allStreams()) {
             if (stream.isAboveMark()) {
-                stream.resetForBuffer("not read for " + config.readStallTimeout(), streamMark());
+                stream.resetBecause(LimitExceededException.of("mplex stream receive buffer" + unread,
+                        stream.unconsumed(), 0, streamMark()));
             }
         }
         MplexStream largest;
         while (congested() && (largest = largestHolder()) != null) {
-            largest.resetForBuffer("connection buffer not read for " + config.readStallTimeout(),
-                    config.maxConnectionBuffer() / 2);
+            largest.resetBecause(LimitExceededException.of("mplex connection receive buffer" + unread, buffered, 0,
+                    config.maxConnectionBuffer() / 2));
         }
         flushIfNeeded();
         updateReading();

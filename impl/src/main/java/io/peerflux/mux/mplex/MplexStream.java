@@ -213,11 +213,6 @@ final class MplexStream implements MuxedStream {
         resetLocally(StreamResetException.connectionClosed(id(), cause));
     }
 
-    /** Reading stayed paused on this stream's account: reset it, telling the remote why in our logs only. */
-    void resetForBuffer(String why, long limit) {
-        resetBecause(LimitExceededException.of("mplex receive buffer (" + why + ")", unconsumed, 0, limit));
-    }
-
     /** Tells the listener if the stream is writable (again). */
     void notifyIfWritable() {
         if (listener != null && isWritable()) {
@@ -225,14 +220,14 @@ final class MplexStream implements MuxedStream {
         }
     }
 
-    // ---- internals ----
-
-    /** Resets the stream because of the remote's behaviour, and tells the remote. */
-    private void resetBecause(Throwable cause) {
+    /** Resets the stream because of the remote's behaviour ({@code cause}), and tells the remote. */
+    void resetBecause(Throwable cause) {
         if (resetLocally(StreamResetException.locally(id(), cause))) {
             session.reply(MplexFrame.reset(id, initiator));
         }
     }
+
+    // ---- internals ----
 
     /** Keeps the session's count of streams above their pause mark; a stream that cannot grow is never above. */
     private void updateMark() {

@@ -7,8 +7,9 @@
  * wire codec ({@code MplexFrame}, {@code MplexFrameDecoder}, {@code MplexFrameEncoder}), the state machine
  * ({@code MplexSession}, {@code MplexStream}) and its Netty host ({@code MplexHandler}) are internal.
  *
- * <p>Stream ids: each side counts the streams it opens from 0, as go and js mplex do (the spec's odd/even rule is
- * followed by no implementation); a stream is named by its id and who opened it, which the message flag tells.
+ * <p>Stream ids: each side counts the streams it opens from 0, as go and js mplex do rather than the spec's odd and
+ * even ids; a stream is named by its id and who opened it, which every message's flag tells, so any numbering the
+ * remote uses works.
  *
  * <h2>Slow readers</h2>
  * mplex has no flow control: a remote may send any amount on any stream, and the spec ("Implementation notes")
@@ -20,15 +21,15 @@
  *       {@link io.peerflux.mux.mplex.MplexConfig#maxStreamBuffer()}, or all streams together more than half of
  *       {@link io.peerflux.mux.mplex.MplexConfig#maxConnectionBuffer()}, the connection is not read
  *       ({@code autoRead} off), so TCP pushes back on the sender. This is head-of-line blocking: every stream of the
- *       connection, and every control message, waits for the slow reader. An honest reader that keeps consuming
- *       is never reset; it slows the connection down to its own pace.</li>
+ *       connection, and every control message, waits for the slow reader. A reader that drains its stream below
+ *       the mark within the stall timeout is never reset; it slows the connection down to its own pace.</li>
  *   <li><b>Reset after a stall.</b> If reading stays paused for
  *       {@link io.peerflux.mux.mplex.MplexConfig#readStallTimeout()}, the streams above their mark are reset, then,
  *       while the connection is still above its mark, the streams holding the most bytes; reading resumes. A reader
  *       that stopped thus costs the connection one stall, not its life, which is go-mplex's trade.</li>
  *   <li><b>Hard caps.</b> A message that would take a stream beyond its buffer, or the connection beyond its
- *       buffer, resets that stream at once and drops the message. With reading paused this only happens to a
- *       transport that keeps delivering; it bounds memory exactly whatever the transport does.</li>
+ *       buffer, resets that stream at once and drops the message. Once reading pauses, only a transport that
+ *       keeps delivering gets there; the caps bound memory exactly whatever the transport does.</li>
  * </ol>
  * A reset for these reasons reaches the reader as a {@link io.peerflux.StreamResetException} caused by a
  * {@link io.peerflux.LimitExceededException}, and the remote as a Reset message. Other streams and the connection

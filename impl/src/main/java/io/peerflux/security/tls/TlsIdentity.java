@@ -3,6 +3,8 @@ package io.peerflux.security.tls;
 import io.peerflux.crypto.PrivateKey;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.KeyManager;
@@ -18,12 +20,16 @@ import javax.net.ssl.TrustManager;
  *
  * <p>Sessions are never resumed: a resumed session would skip the certificate check that authenticates the peer.
  * Engines are made without a peer host, so clients neither send a server name (the spec forbids it) nor look for a
- * session to resume, and both session caches hold one entry at most.
+ * session to resume. Servers issue no session tickets, which saves two records and a cache entry per connection:
+ * the JDK issues none, and drops those it receives, when sessions may live longer than the seven days RFC 8446
+ * (section 4.6.1) allows a ticket. Both session caches hold one entry at most.
  */
 final class TlsIdentity {
 
-    static final String TLS_1_3 = "TLSv1.3";
+    private static final String TLS_1_3 = "TLSv1.3";
     private static final int SESSION_CACHE_SIZE = 1; // 0 would mean unbounded
+    /** Longer than the longest ticket lifetime, seven days, so that the JDK neither sends nor keeps tickets. */
+    private static final int SESSION_TIMEOUT_SECONDS = (int) Duration.ofDays(8).toSeconds();
 
     private final SSLContext context;
 
@@ -37,7 +43,7 @@ final class TlsIdentity {
      * @param random seeded already, so that neither this nor later handshakes read the OS entropy source
      */
     static TlsIdentity create(PrivateKey hostKey, SecureRandom random) {
-        Libp2pCertificate certificate = Libp2pCertificate.generate(hostKey, random, java.time.Instant.now());
+        Libp2pCertificate certificate = Libp2pCertificate.generate(hostKey, random, Instant.now());
         try {
             SSLContext context = SSLContext.getInstance(TLS_1_3);
             context.init(new KeyManager[] {new CertificateKeyManager(certificate)},
@@ -45,6 +51,7 @@ final class TlsIdentity {
             for (SSLSessionContext sessions : List.of(context.getClientSessionContext(),
                     context.getServerSessionContext())) {
                 sessions.setSessionCacheSize(SESSION_CACHE_SIZE);
+                sessions.setSessionTimeout(SESSION_TIMEOUT_SECONDS);
             }
             return new TlsIdentity(context);
         } catch (GeneralSecurityException e) {

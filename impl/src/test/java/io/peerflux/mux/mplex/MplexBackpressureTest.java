@@ -83,7 +83,8 @@ class MplexBackpressureTest {
             pair.exchange();
 
             assertThat(unread.reset).isInstanceOf(StreamResetException.class)
-                    .hasCauseInstanceOf(LimitExceededException.class);
+                    .cause().isInstanceOfSatisfying(LimitExceededException.class, e -> assertThat(e.scope())
+                            .isEqualTo("mplex stream receive buffer unread for " + DEFAULTS.readStallTimeout()));
             assertThat(flooder.reset).isInstanceOfSatisfying(StreamResetException.class,
                     e -> assertThat(e.remote()).isTrue());
             assertThat(otherServer.text()).isEqualTo("behind the flood");
@@ -167,7 +168,8 @@ class MplexBackpressureTest {
             pair.advance(small.readStallTimeout());
             pair.exchange();
             assertThat(in[0].reset).as("the largest holder").isInstanceOf(StreamResetException.class)
-                    .hasCauseInstanceOf(LimitExceededException.class);
+                    .cause().isInstanceOfSatisfying(LimitExceededException.class, e -> assertThat(e.scope())
+                            .startsWith("mplex connection receive buffer"));
             assertThat(in[1].reset).isNull();
             assertThat(in[2].reset).isNull();
             assertThat(Recorder.holding(pair.serverInbound.get(3)).size()).isEqualTo(600 << 10);

@@ -5,6 +5,7 @@ import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.Signature;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
@@ -14,19 +15,22 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1EncodableVector;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.ASN1Sequence;
+import org.bouncycastle.asn1.DERBitString;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.DERSequence;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * Builds certificates that {@link Libp2pCertificate#generate} never would, independently of it: with the libp2p
- * extension missing, signed over another key, malformed, next to other extensions, or signed by another key.
+ * extension missing, signed over another key, malformed, next to other extensions, signed by another key or with
+ * another algorithm, or without issuer and subject names.
  */
 final class CertificateForge {
 
@@ -35,13 +39,15 @@ final class CertificateForge {
     final KeyPair certificateKey = newKeyPair();
     private final List<Extension> extensions = new ArrayList<>();
     private KeyPair signingKey = certificateKey;
-    private Instant notBefore = Instant.now().minus(Duration.ofHours(1));
-    private Instant notAfter = Instant.now().plus(Duration.ofDays(1));
+    private boolean emptyNames;
+    private String signatureAlgorithm = "SHA256withECDSA";
+    private final Instant notBefore = Instant.now().minus(Duration.ofHours(1));
+    private final Instant notAfter = Instant.now().plus(Duration.ofDays(1));
 
     /** A certificate with the libp2p extension for {@code hostKey}, correct unless changed further. */
     static CertificateForge libp2p(PrivateKey hostKey) {
         CertificateForge forge = new CertificateForge();
-        return forge.signedKey(hostKey, forge.certificateKey.getPublic().getEncoded(), true);
+        return forge.signedKey(hostKey, forge.certificateKey.getPublic().getEncoded());
     }
 
     /** A self-signed certificate without any extension. */
@@ -49,10 +55,10 @@ final class CertificateForge {
         return new CertificateForge();
     }
 
-    /** Adds a libp2p extension in which {@code hostKey} signs {@code spki} (the real one or any other). */
-    CertificateForge signedKey(PrivateKey hostKey, byte[] spki, boolean critical) {
+    /** Adds a critical libp2p extension in which {@code hostKey} signs {@code spki} (the real one or any other). */
+    CertificateForge signedKey(PrivateKey hostKey, byte[] spki) {
         byte[] signature = hostKey.sign(concat("libp2p-tls-handshake:".getBytes(), spki));
-        return extension(EXTENSION_OID, critical, new DERSequence(new ASN1Encodable[] {
+        return extension(EXTENSION_OID, true, new DERSequence(new ASN1Encodable[] {
                 new DEROctetString(hostKey.publicKey().marshal()), new DEROctetString(signature)}));
     }
 
@@ -72,18 +78,24 @@ final class CertificateForge {
         return this;
     }
 
+    CertificateForge signatureAlgorithm(String algorithm) {
+        this.signatureAlgorithm = algorithm;
+        return this;
+    }
+
     CertificateForge signedBy(KeyPair key) {
         this.signingKey = key;
         return this;
     }
 
-    CertificateForge validity(Instant notBefore, Instant notAfter) {
-        this.notBefore = notBefore;
-        this.notAfter = notAfter;
+    /** Leaves issuer and subject empty, as js-libp2p does (and RFC 5280 forbids). */
+    CertificateForge withoutNames() {
+        this.emptyNames = true;
         return this;
     }
 
-    X509Certificate build() {
+    /** The DER encoding, signed by the certificate key unless {@link #signedBy} said otherwise. */
+    byte[] encoded() {
         try {
             X500Name name = new X500Name("CN=forged");
             X509v3CertificateBuilder builder = new X509v3CertificateBuilder(name, BigInteger.valueOf(42),
@@ -92,9 +104,38 @@ final class CertificateForge {
             for (Extension extension : extensions) {
                 builder.addExtension(extension);
             }
-            return new JcaX509CertificateConverter().getCertificate(
-                    builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(signingKey.getPrivate())));
+            byte[] der = builder.build(new JcaContentSignerBuilder(signatureAlgorithm).build(signingKey.getPrivate()))
+                    .getEncoded();
+            return emptyNames ? withEmptyNames(der) : der;
         } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Re-signs the certificate with issuer and subject replaced by empty names, which BouncyCastle won't write. */
+    private byte[] withEmptyNames(byte[] der) throws Exception {
+        ASN1Sequence certificate = ASN1Sequence.getInstance(der);
+        ASN1EncodableVector tbs = new ASN1EncodableVector();
+        ASN1Sequence original = ASN1Sequence.getInstance(certificate.getObjectAt(0));
+        for (int i = 0; i < original.size(); i++) {
+            tbs.add(i == ISSUER || i == SUBJECT ? new DERSequence() : original.getObjectAt(i));
+        }
+        byte[] tbsDer = new DERSequence(tbs).getEncoded("DER");
+        Signature signer = Signature.getInstance(signatureAlgorithm);
+        signer.initSign(signingKey.getPrivate());
+        signer.update(tbsDer);
+        return new DERSequence(new ASN1Encodable[] {new DERSequence(tbs), certificate.getObjectAt(1),
+                new DERBitString(signer.sign())}).getEncoded("DER");
+    }
+
+    private static final int ISSUER = 3;
+    private static final int SUBJECT = 5;
+
+    /** The certificate, read by whatever X.509 factory the JVM has first (the JDK's, for non-empty names). */
+    X509Certificate build() {
+        try {
+            return parse(encoded());
+        } catch (java.security.cert.CertificateException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.peerflux.crypto.PrivateKey;
 import io.peerflux.crypto.PublicKey;
 import io.peerflux.peer.PeerId;
+import java.lang.reflect.Proxy;
 import java.security.KeyPair;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
@@ -13,6 +14,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -180,6 +183,33 @@ class Libp2pCertificateTest {
                 .isInstanceOf(CertificateException.class).hasMessageContaining("got 0");
     }
 
+    @Test
+    void remoteHostKeyPrefersTheRecordedKeyAndElseVerifiesThePeerCertificates() throws Exception {
+        PublicKey recorded = PrivateKey.generateEd25519().publicKey();
+        X509Certificate certificate = Libp2pCertificate.generate(HOST).certificate();
+        assertThat(Libp2pCertificate.remoteHostKey(session(recorded, certificate))).isEqualTo(recorded);
+        assertThat(Libp2pCertificate.remoteHostKey(session(null, certificate))).isEqualTo(HOST.publicKey());
+        assertThatThrownBy(() -> Libp2pCertificate.remoteHostKey(session(null, CertificateForge.plain().build())))
+                .isInstanceOf(CertificateException.class).hasMessageContaining("lacks the libp2p");
+        assertThatThrownBy(() -> Libp2pCertificate.remoteHostKey(session(null)))
+                .isInstanceOf(CertificateException.class).hasMessageContaining("no certificate");
+    }
+
+    /** A session holding {@code recorded} as the trust manager's verdict and {@code peer} as peer certificates. */
+    private static SSLSession session(PublicKey recorded, X509Certificate... peer) {
+        return (SSLSession) Proxy.newProxyInstance(SSLSession.class.getClassLoader(), new Class<?>[] {SSLSession.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "getValue" -> Libp2pTrustManager.REMOTE_HOST_KEY.equals(args[0]) ? recorded : null;
+                    case "getPeerCertificates" -> {
+                        if (peer.length == 0) {
+                            throw new SSLPeerUnverifiedException("none");
+                        }
+                        yield peer;
+                    }
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
     // ---- forged certificates ----
 
     @Test
@@ -197,7 +227,7 @@ class Libp2pCertificateTest {
     @Test
     void signatureOverAnotherCertificateKeyIsRejected() {
         byte[] otherKey = CertificateForge.newKeyPair().getPublic().getEncoded();
-        assertRejected(CertificateForge.plain().signedKey(HOST, otherKey, true).build(),
+        assertRejected(CertificateForge.plain().signedKey(HOST, otherKey).build(),
                 "does not cover the certificate key");
     }
 
@@ -215,6 +245,16 @@ class Libp2pCertificateTest {
     void brokenSelfSignatureIsRejected() {
         KeyPair stranger = CertificateForge.newKeyPair();
         assertRejected(CertificateForge.libp2p(HOST).signedBy(stranger).build(), "self-signature invalid");
+    }
+
+    @Test
+    void selfSignaturesOtherThanEcdsaWithSha256AreCheckedByTheJdk() throws Exception {
+        X509Certificate sha384 = CertificateForge.libp2p(HOST).signatureAlgorithm("SHA384withECDSA").build();
+        assertThat(sha384.getSigAlgName()).isEqualTo("SHA384withECDSA");
+        assertThat(Libp2pCertificate.verify(new X509Certificate[] {sha384}))
+                .isEqualTo(PeerId.fromPublicKey(HOST.publicKey()));
+        assertRejected(CertificateForge.libp2p(HOST).signatureAlgorithm("SHA384withECDSA")
+                .signedBy(CertificateForge.newKeyPair()).build(), "self-signature invalid");
     }
 
     @Test

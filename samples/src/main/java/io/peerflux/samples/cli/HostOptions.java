@@ -4,10 +4,14 @@ import io.peerflux.Host;
 import io.peerflux.crypto.PrivateKey;
 import io.peerflux.host.HostBuilder;
 import io.peerflux.host.Peerflux;
+import io.peerflux.mux.mplex.Mplex;
 import io.peerflux.mux.yamux.Yamux;
 import io.peerflux.protocol.echo.Echo;
 import io.peerflux.security.noise.Noise;
+import io.peerflux.security.tls.Tls;
+import io.peerflux.transport.quic.Quic;
 import io.peerflux.transport.tcp.Tcp;
+import io.peerflux.transport.ws.WebSocketTransport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,11 +28,11 @@ final class HostOptions {
     Path identity;
 
     @Option(names = "--security", split = ",", paramLabel = "LIST", defaultValue = "noise",
-            description = "Secure channels to offer, in preference order (supported: noise). Default: ${DEFAULT-VALUE}.")
+            description = "Secure channels to offer, in preference order (noise, tls). Default: ${DEFAULT-VALUE}.")
     List<String> security;
 
     @Option(names = "--muxer", split = ",", paramLabel = "LIST", defaultValue = "yamux",
-            description = "Stream muxers to offer, in preference order (supported: yamux). Default: ${DEFAULT-VALUE}.")
+            description = "Stream muxers to offer, in preference order (yamux, mplex). Default: ${DEFAULT-VALUE}.")
     List<String> muxers;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10",
@@ -40,18 +44,22 @@ final class HostOptions {
         HostBuilder builder = Peerflux.host()
                 .identity(loadIdentity())
                 .transport(Tcp.create())
+                .transport(WebSocketTransport.create())
+                .transport(Quic.create())
                 .dialTimeout(timeout)
                 .handshakeTimeout(timeout)
                 .negotiationTimeout(timeout);
         for (String name : security) {
             switch (name) {
                 case "noise" -> builder.security(Noise.create());
+                case "tls" -> builder.security(Tls.create());
                 default -> throw new IllegalArgumentException("unsupported secure channel: " + name);
             }
         }
         for (String name : muxers) {
             switch (name) {
                 case "yamux" -> builder.muxer(Yamux.create());
+                case "mplex" -> builder.muxer(Mplex.create());
                 default -> throw new IllegalArgumentException("unsupported muxer: " + name);
             }
         }
