@@ -139,6 +139,13 @@ public final class QuicPipe implements Ceiling.Pipe {
         }
 
         @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            if (ctx.channel().isActive()) {
+                pump(ctx);
+            }
+        }
+
+        @Override
         public void channelActive(ChannelHandlerContext ctx) {
             pump(ctx);
         }

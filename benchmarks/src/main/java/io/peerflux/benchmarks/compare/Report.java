@@ -131,9 +131,9 @@ final class Report {
             for (String category : categories) {
                 String stack = pair.equals(CEILING) ? ceilingOf(category) : category;
                 double value = find(pair, stack);
-                values.add(Double.isNaN(value) ? 0.0 : value);
+                values.add(Double.isNaN(value) ? null : value); // no bar
             }
-            if (values.stream().anyMatch(v -> v > 0)) {
+            if (values.stream().anyMatch(v -> v != null)) {
                 chart.addSeries(pair.equals(CEILING) ? "ceiling pipe" : pair, categories, values);
             }
         }
