@@ -7,11 +7,15 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.peerflux.Stream;
 import io.peerflux.samples.daemon.ControlFrames.FrameException;
 import io.peerflux.samples.daemon.pb.DaemonProtos.Request;
 import io.peerflux.samples.daemon.pb.DaemonProtos.Response;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.reactivestreams.Subscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,12 +41,16 @@ final class ControlConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(ControlConnectionHandler.class);
 
+    /** How long a connection that sent bad input may linger, its input discarded, after the ERROR answer. */
+    static final Duration LINGER = Duration.ofSeconds(2);
+
     private enum State { IDLE, BUSY, PIPED, CLOSED }
 
     private final ControlRequests requests;
     private ChannelHandlerContext ctx;
     private ByteBuf buffered = Unpooled.EMPTY_BUFFER;
     private State state = State.IDLE;
+    private boolean inputEnded;
     private Disposable inFlight;
 
     ControlConnectionHandler(ControlRequests requests) {
@@ -91,7 +99,11 @@ final class ControlConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (frame == null) {
-            ctx.read();
+            if (inputEnded) {
+                close();
+            } else {
+                ctx.read();
+            }
             return;
         }
         Request request;
@@ -124,7 +136,7 @@ final class ControlConnectionHandler extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(ControlFrames.encode(ControlRequests.streamOpened(stream), ctx.alloc()));
         ByteBuf leftover = buffered;
         buffered = Unpooled.EMPTY_BUFFER;
-        ctx.pipeline().addAfter(ctx.name(), "daemon-stream", new StreamPipe(stream, leftover));
+        ctx.pipeline().addAfter(ctx.name(), "daemon-stream", new StreamPipe(stream, leftover, inputEnded));
         ctx.pipeline().remove(this);
     }
 
@@ -141,11 +153,48 @@ final class ControlConnectionHandler extends ChannelInboundHandlerAdapter {
         next();
     }
 
+    /**
+     * The client half-closed: the requests it sent are answered, then the connection is closed (a client that has
+     * read its answer may close its socket, which the daemon sees the same way).
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof ChannelInputShutdownEvent) {
+            inputEnded = true;
+            if (state == State.IDLE) {
+                next();
+            } else if (state == State.CLOSED) {
+                ctx.close();
+            }
+        }
+        ReferenceCountUtil.release(event);
+    }
+
+    /** Closes once what was written has left. */
+    private void close() {
+        state = State.CLOSED;
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /**
+     * Answers bad input with an ERROR and ends the connection: our side is half-closed at once, and what the client
+     * still sends is read and dropped until it closes or {@link #LINGER} has passed, so that closing does not reset
+     * the connection before the client has read the error.
+     */
     private void failConnection(String reason) {
         log.debug("control connection {}: {}", ctx.channel().remoteAddress(), reason);
         state = State.CLOSED;
-        ctx.writeAndFlush(ControlFrames.encode(ControlRequests.error(reason), ctx.alloc()))
-                .addListener(ChannelFutureListener.CLOSE);
+        buffered.release();
+        buffered = Unpooled.EMPTY_BUFFER;
+        ctx.writeAndFlush(ControlFrames.encode(ControlRequests.error(reason), ctx.alloc())).addListener(written -> {
+            if (ctx.channel() instanceof DuplexChannel duplex && !inputEnded) {
+                duplex.shutdownOutput();
+                ctx.executor().schedule(() -> ctx.close(), LINGER.toMillis(), TimeUnit.MILLISECONDS);
+                ctx.channel().config().setAutoRead(true);
+            } else {
+                ctx.close();
+            }
+        });
     }
 
     @Override

@@ -40,7 +40,7 @@ final class InboundStreams {
     private static Mono<Void> forward(Stream stream, SocketAddress client) {
         return ControlAddress.dial(client).flatMap(connection -> {
             Channel channel = connection.channel();
-            StreamPipe pipe = new StreamPipe(stream, Unpooled.EMPTY_BUFFER);
+            StreamPipe pipe = new StreamPipe(stream, Unpooled.EMPTY_BUFFER, false);
             channel.eventLoop().execute(() -> {
                 channel.writeAndFlush(ControlFrames.encode(ControlRequests.streamInfo(stream), channel.alloc()));
                 channel.pipeline().addLast("daemon-stream", pipe);

@@ -49,10 +49,12 @@ final class StreamPipe extends ChannelDuplexHandler {
 
     /**
      * @param leftover bytes the client sent before the pipe started (may be empty); owned by the pipe from now on
+     * @param inputEnded whether the client already half-closed its socket
      */
-    StreamPipe(Stream stream, ByteBuf leftover) {
+    StreamPipe(Stream stream, ByteBuf leftover, boolean inputEnded) {
         this.stream = stream;
         this.leftover = leftover;
+        this.inputEnded = inputEnded;
     }
 
     /** Completes when both directions have ended cleanly; fails when the pipe was aborted. */
