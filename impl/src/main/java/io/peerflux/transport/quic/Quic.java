@@ -108,16 +108,17 @@ public final class Quic implements Transport {
                     QuicEndpoint shared = listenerFor(tls, remote);
                     return shared != null ? Mono.just(shared) : QuicEndpoint.forDial(QuicLoops.shared(), remote, tls, config);
                 })
-                .flatMap(endpoint -> connect(endpoint, remote, handshakeTimeout, expectedRemote))
+                .flatMap(endpoint -> connect(endpoint, remote, handshakeTimeout, expectedRemote, config))
                 .onErrorMap(e -> !(e instanceof DialException), e -> e instanceof ConnectTimeoutException
                         ? DialException.timeout(address, handshakeTimeout)
                         : DialException.failed(address, handshakeFailure(e)));
     }
 
     private static Mono<RawConnection> connect(QuicEndpoint endpoint, InetSocketAddress remote,
-                                               Duration handshakeTimeout, PeerId expectedRemote) {
+                                               Duration handshakeTimeout, PeerId expectedRemote,
+                                               QuicConfig config) {
         return Mono.create(sink -> {
-            QuicSession session = QuicSession.outbound();
+            QuicSession session = QuicSession.outbound(config);
             Future<QuicChannel> connecting = endpoint.connect(remote, session, handshakeTimeout);
             sink.onCancel(() -> connecting.addListener(f -> {
                 if (session.channel() != null) {

@@ -160,8 +160,7 @@ final class QuicEndpoint {
         accepted++;
         track(channel);
         channel.closeFuture().addListener(f -> accepted--);
-        channel.pipeline().addLast(QuicSession.inbound(config.handshakeTimeout(),
-                session -> onAccepted.accept(this, session)));
+        channel.pipeline().addLast(QuicSession.inbound(config, session -> onAccepted.accept(this, session)));
     }
 
     /**

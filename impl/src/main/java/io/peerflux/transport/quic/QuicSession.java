@@ -42,6 +42,7 @@ final class QuicSession extends ChannelInboundHandlerAdapter implements RawConne
     private static final Logger log = LoggerFactory.getLogger(QuicSession.class);
 
     private final Direction direction;
+    private final int maxResetStreams;
     private final Duration handshakeTimeout;
     /** Told when an inbound connection's handshake completed and the remote is known; {@code null} outbound. */
     private final Consumer<QuicSession> onEstablished;
@@ -53,21 +54,25 @@ final class QuicSession extends ChannelInboundHandlerAdapter implements RawConne
     private ArrayDeque<QuicMuxedStream> unclaimed = new ArrayDeque<>();
     private volatile int streamCount;
     private int outboundCount;
+    private int resetStreams;
 
-    private QuicSession(Direction direction, Duration handshakeTimeout, Consumer<QuicSession> onEstablished) {
+    private QuicSession(Direction direction, int maxResetStreams, Duration handshakeTimeout,
+                        Consumer<QuicSession> onEstablished) {
         this.direction = direction;
+        this.maxResetStreams = maxResetStreams;
         this.handshakeTimeout = handshakeTimeout;
         this.onEstablished = onEstablished;
     }
 
     /** A connection we dial; its handshake timeout is the dial's connect timeout. */
-    static QuicSession outbound() {
-        return new QuicSession(Direction.OUTBOUND, null, null);
+    static QuicSession outbound(QuicConfig config) {
+        return new QuicSession(Direction.OUTBOUND, config.maxResetStreams(), null, null);
     }
 
-    /** A connection a listener accepted: dropped unless established within {@code handshakeTimeout}. */
-    static QuicSession inbound(Duration handshakeTimeout, Consumer<QuicSession> onEstablished) {
-        return new QuicSession(Direction.INBOUND, handshakeTimeout, onEstablished);
+    /** A connection a listener accepted: dropped unless established within the handshake timeout. */
+    static QuicSession inbound(QuicConfig config, Consumer<QuicSession> onEstablished) {
+        return new QuicSession(Direction.INBOUND, config.maxResetStreams(), config.handshakeTimeout(),
+                onEstablished);
     }
 
     QuicChannel channel() {
@@ -202,10 +207,19 @@ final class QuicSession extends ChannelInboundHandlerAdapter implements RawConne
         }
     }
 
-    void streamClosed(QuicMuxedStream stream) {
+    /**
+     * A stream ended, {@code cleanly} when both sides sent FIN. Netty's codec keeps the state of every other stream
+     * until the connection closes (it forgets a stream only once its FIN was read), so after
+     * {@link QuicConfig#maxResetStreams()} of those the connection is closed to bound that memory.
+     */
+    void streamClosed(QuicMuxedStream stream, boolean cleanly) {
         streamCount--;
         if (stream.direction() == Direction.OUTBOUND) {
             outboundCount--;
+        }
+        if (!cleanly && ++resetStreams == maxResetStreams) {
+            log.debug("{}: closing after {} reset streams", channel, resetStreams);
+            channel.close(true, 0, Unpooled.EMPTY_BUFFER);
         }
     }
 

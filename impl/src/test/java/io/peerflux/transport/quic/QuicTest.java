@@ -261,6 +261,21 @@ class QuicTest {
     }
 
     @Test
+    void aConnectionIsRecycledAfterMaxResetStreams() {
+        Host server = host(QuicConfig.defaults().withMaxResetStreams(20), b -> b.listen(LOOPBACK));
+        Host client = host();
+        Connection connection = client.connect(address(server)).block(TIMEOUT);
+        Flux.range(0, 20)
+                .concatMap(i -> connection.newStream(Echo.PROTOCOL_ID).flatMap(Stream::reset))
+                .blockLast(TIMEOUT);
+        StepVerifier.create(connection.onClose()).verifyComplete();
+        // The next use dials a fresh connection.
+        Connection fresh = client.connect(address(server)).block(TIMEOUT);
+        assertThat(fresh).isNotSameAs(connection);
+        assertThat(Echo.echo(fresh, random(1000), 100).block(TIMEOUT)).isEqualTo(1000);
+    }
+
+    @Test
     void closingAConnectionIsSeenByBothSides() {
         Host server = host();
         Host client = host();
