@@ -7,6 +7,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.ChannelHandler;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicChannelOption;
@@ -40,6 +41,12 @@ final class QuicEndpoint {
 
     /** Socket buffers asked of the kernel (which may grant less): room for bursts of a fast connection. */
     private static final int SOCKET_BUFFER = 4 << 20;
+    /**
+     * The largest UDP payload sent or accepted: a 1500-byte Ethernet MTU less IPv6 and UDP headers. Sending starts
+     * at QUIC's safe 1200 bytes and grows towards this by path MTU discovery; it also fits the socket's
+     * 2048-byte receive buffers.
+     */
+    private static final int MAX_UDP_PAYLOAD = 1452;
     private static final String CLIENT_CODEC = "quic-client";
     private static final String ROUTER = "quic-router";
 
@@ -151,8 +158,8 @@ final class QuicEndpoint {
                 .initialMaxStreamDataUnidirectional(0)
                 .localConnectionIdLength(PacketRouter.CONNECTION_ID_LENGTH)
                 .discoverPmtu(true)
-                .maxSendUdpPayloadSize(1452)
-                .maxRecvUdpPayloadSize(1452);
+                .maxSendUdpPayloadSize(MAX_UDP_PAYLOAD)
+                .maxRecvUdpPayloadSize(MAX_UDP_PAYLOAD);
     }
 
     /**
@@ -221,6 +228,11 @@ final class QuicEndpoint {
 
     QuicTls tls() {
         return tls;
+    }
+
+    /** The socket's event loop, where all its connections live. */
+    EventLoop eventLoop() {
+        return udp.eventLoop();
     }
 
     /** The bound address, as a {@code /quic-v1} multiaddr. */

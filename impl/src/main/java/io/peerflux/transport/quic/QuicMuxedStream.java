@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Closing: {@link #closeWrite} sends a FIN after the data written so far; {@link #reset} aborts both directions
  * (RESET_STREAM and STOP_SENDING with code {@value #RESET_CODE}). Either of those from the remote, or a write the
- * remote stopped, resets the stream as "by remote".
+ * remote stopped, resets the stream as "by remote"; a RESET_STREAM is noticed when the stream is next read, so a
+ * reader that stalls learns of it once it consumes what it already has.
  *
  * <p>The FIN rides on the last data whenever it can. quiche may forget a FIN sent on its own, in a zero-length
  * STREAM frame, when the stream's data is acknowledged before that frame leaves (cloudflare/quiche#2525), and the

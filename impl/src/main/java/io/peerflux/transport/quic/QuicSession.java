@@ -41,6 +41,19 @@ final class QuicSession extends ChannelInboundHandlerAdapter implements RawConne
 
     private static final Logger log = LoggerFactory.getLogger(QuicSession.class);
 
+    /** The stream handler of every QUIC channel: hands each stream the remote opens to its connection's session. */
+    static final ChannelHandler INBOUND_STREAMS = new ChannelInitializer<QuicStreamChannel>() {
+        @Override
+        protected void initChannel(QuicStreamChannel streamChannel) {
+            QuicSession session = streamChannel.parent().pipeline().get(QuicSession.class);
+            if (session == null) {
+                streamChannel.close();
+            } else {
+                session.accepted(streamChannel);
+            }
+        }
+    };
+
     private final Direction direction;
     private final int maxResetStreams;
     private final Duration handshakeTimeout;
@@ -51,6 +64,7 @@ final class QuicSession extends ChannelInboundHandlerAdapter implements RawConne
     private ScheduledFuture<?> handshakeTimer;
     private SecureSession secured;
     private Consumer<MuxedStream> inbound;
+    /** Streams the remote opened before {@link #start}; QUIC's stream limit bounds them. */
     private ArrayDeque<QuicMuxedStream> unclaimed = new ArrayDeque<>();
     private volatile int streamCount;
     private int outboundCount;
@@ -139,7 +153,7 @@ final class QuicSession extends ChannelInboundHandlerAdapter implements RawConne
                     return;
                 }
                 if (channel.peerAllowedStreams(QuicStreamType.BIDIRECTIONAL) <= 0) {
-                    sink.error(LimitExceededException.of("streams the remote allows on " + channel, outboundCount, 1,
+                    sink.error(LimitExceededException.of("quic streams the remote allows", outboundCount, 1,
                             outboundCount));
                     return;
                 }
@@ -175,19 +189,6 @@ final class QuicSession extends ChannelInboundHandlerAdapter implements RawConne
     }
 
     // ---- streams ----
-
-    /** The stream handler of every QUIC channel: hands each stream the remote opens to its connection's session. */
-    static final ChannelHandler INBOUND_STREAMS = new ChannelInitializer<QuicStreamChannel>() {
-        @Override
-        protected void initChannel(QuicStreamChannel streamChannel) {
-            QuicSession session = streamChannel.parent().pipeline().get(QuicSession.class);
-            if (session == null) {
-                streamChannel.close();
-            } else {
-                session.accepted(streamChannel);
-            }
-        }
-    };
 
     /** A stream the remote opened: becomes a {@link QuicMuxedStream}, held until {@link #start} if need be. */
     void accepted(QuicStreamChannel streamChannel) {

@@ -249,6 +249,28 @@ class QuicTest {
     }
 
     @Test
+    void aPeerStillSendingAfterAResetIsHarmless() {
+        Host server = host();
+        Host client = host();
+        Connection connection = client.connect(address(server)).block(TIMEOUT);
+        Stream stream = connection.newStream(SOURCE).block(TIMEOUT);
+        // The server starts sending 64 MiB; we take one buffer and reset while it is still writing.
+        ByteBuf first = stream.send(Mono.just(Unpooled.buffer(8).writeLong(64 << 20)))
+                .then(stream.closeWrite())
+                .thenMany(stream.receive())
+                .next()
+                .map(ByteBuf::retain)
+                .block(TIMEOUT);
+        assertThat(first.readableBytes()).isPositive();
+        first.release();
+        stream.reset().block(TIMEOUT);
+        StepVerifier.create(stream.onClose()).verifyComplete();
+        // The server's send failed (its writes were stopped) rather than completing, and the connection is fine.
+        assertThat(Echo.echo(connection, random(100_000), 10_000).block(TIMEOUT)).isEqualTo(100_000);
+        assertThat(sourceSentNanos).isZero();
+    }
+
+    @Test
     void manyResetStreamsLeakNothingAndTheConnectionKeepsWorking() {
         Host server = host();
         Host client = host();
