@@ -207,7 +207,7 @@ final class QuicEndpoint {
                             handshakeTimeout.toMillis()))
                     .option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, loops.datagramAllocator())
                     .remoteAddress(remote)
-                    .connectionAddress(new QuicConnectionAddress(id))
+                    .localConnectionAddress(new QuicConnectionAddress(id))
                     .connect(promise);
         });
         return promise;

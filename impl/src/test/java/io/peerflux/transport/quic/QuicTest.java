@@ -213,6 +213,19 @@ class QuicTest {
     }
 
     @Test
+    void aDialThatGetsNoAnswerTimesOutAfterTheHandshakeTimeout() throws Exception {
+        Host client = host(QuicConfig.defaults().withHandshakeTimeout(Duration.ofSeconds(1)), b -> b);
+        try (java.net.DatagramSocket silent = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            Multiaddr address = Multiaddr.of("/ip4/127.0.0.1/udp/" + silent.getLocalPort() + "/quic-v1");
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> client.connect(address).block(TIMEOUT))
+                    .isInstanceOf(DialException.class)
+                    .hasMessageContaining("timed out");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
     void streamsBeyondTheRemotesLimitAreRefusedAndTheHostKeepsServing() {
         Host server = host(QuicConfig.defaults().withMaxInboundStreams(4), b -> b.listen(LOOPBACK));
         Host client = host();
