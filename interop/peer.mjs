@@ -49,7 +49,9 @@ const node = await createLibp2p({
     ping: ping(),
     echo: echo({ maxInboundStreams: 256, maxOutboundStreams: 256, timeout: 60_000 })
   },
-  connectionManager: { maxConnections: 1000 }
+  // Every test connection comes from 127.0.0.1: lift the per-host inbound rate limit (default 5 a second), which
+  // otherwise refuses a test's fresh connections at random.
+  connectionManager: { maxConnections: 1000, inboundConnectionThreshold: 1_000_000, maxIncomingPendingConnections: 1000 }
 })
 
 await node.handle(SOURCE, async (stream) => {

@@ -5,6 +5,7 @@ import io.peerflux.Connection;
 import io.peerflux.ConnectionEvent;
 import io.peerflux.DialException;
 import io.peerflux.Direction;
+import io.peerflux.HandshakeException;
 import io.peerflux.Host;
 import io.peerflux.Peerstore;
 import io.peerflux.Stream;
@@ -267,6 +268,8 @@ final class DefaultHost implements Host {
         return Multistream.negotiate(channel, initiator, securityIds, config.negotiationTimeout())
                 .flatMap(securityId -> security(securityId)
                         .secure(channel, initiator, config.identity(), expected, muxerIds)
+                        .timeout(config.handshakeTimeout(),
+                                Mono.error(() -> HandshakeException.timeout(config.handshakeTimeout())))
                         .flatMap(secured -> muxerFor(channel, initiator, secured, muxerIds)
                                 .map(muxerId -> open(raw, direction, secured, securityId, muxerId,
                                         inbound -> muxer(muxerId).start(channel, initiator, inbound)))))

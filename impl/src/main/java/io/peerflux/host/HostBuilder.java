@@ -85,6 +85,7 @@ public final class HostBuilder {
         return this;
     }
 
+    /** The host-wide limit for a secure-channel handshake, on top of the secure channel's own setting. */
     public HostBuilder handshakeTimeout(Duration timeout) {
         this.handshakeTimeout = positive(timeout, "handshakeTimeout");
         return this;

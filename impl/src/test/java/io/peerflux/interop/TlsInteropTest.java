@@ -9,12 +9,14 @@ import io.peerflux.Host;
 import io.peerflux.IdentifyInfo;
 import io.peerflux.host.Peerflux;
 import io.peerflux.multiaddr.Multiaddr;
+import io.peerflux.multiaddr.Protocol;
 import io.peerflux.mux.yamux.Yamux;
 import io.peerflux.protocol.echo.Echo;
 import io.peerflux.protocol.ping.Ping;
 import io.peerflux.security.tls.Tls;
 import io.peerflux.testing.TestHosts;
 import io.peerflux.transport.tcp.Tcp;
+import io.peerflux.transport.ws.WebSocketTransport;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +31,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Peerflux against the pinned js-libp2p peer over TCP + TLS + Yamux, in both directions. The Java host offers TLS
- * only, so whichever side dials, the connection is TLS, and Yamux is agreed in ALPN.
+ * Peerflux against the pinned js-libp2p peer over TCP + TLS + Yamux, in both directions, and over WebSocket. The
+ * Java hosts offer TLS only, so whichever side dials, the connection is TLS, and Yamux is agreed in ALPN.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TlsInteropTest {
@@ -69,8 +71,8 @@ class TlsInteropTest {
         return bytes;
     }
 
-    /** Closes every connection between the two, so that the next test dials afresh in its own direction. */
-    void hangUp() throws Exception {
+    /** Closes every connection between js and {@code host}, so that the next test dials afresh in its direction. */
+    void hangUp(Host host) throws Exception {
         js.command("hangUp", Map.of("addr", TestHosts.address(host).toString()), TIMEOUT);
         for (Connection connection : host.connections()) {
             connection.close().block(TIMEOUT);
@@ -86,13 +88,62 @@ class TlsInteropTest {
         return inbound;
     }
 
+    /** TLS over WebSocket, the other transport TLS runs on: a host of its own that listens on {@code /ws}. */
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    class OverWebSocket {
+
+        Host wsHost;
+
+        @BeforeAll
+        void start() {
+            wsHost = Peerflux.host()
+                    .transport(WebSocketTransport.create())
+                    .security(Tls.create())
+                    .muxer(Yamux.create())
+                    .handle(Echo.PROTOCOL_ID, Echo.handler())
+                    .listen(Multiaddr.of("/ip4/127.0.0.1/tcp/0/ws"))
+                    .build();
+            wsHost.start().block(TIMEOUT);
+        }
+
+        @AfterAll
+        void stop() {
+            wsHost.stop().block(TIMEOUT);
+        }
+
+        @BeforeEach
+        void fresh() throws Exception {
+            hangUp(wsHost);
+        }
+
+        @Test
+        void javaDialsJs() {
+            Connection connection = wsHost.connect(js.addressWith(Protocol.WS)).block(TIMEOUT);
+            assertThat(connection.direction()).isEqualTo(Direction.OUTBOUND);
+            assertThat(connection.security()).isEqualTo(Tls.PROTOCOL_ID);
+            assertThat(Echo.echo(connection, random(1 << 20), 64 * 1024).block(TIMEOUT)).isEqualTo(1 << 20);
+        }
+
+        @Test
+        void jsDialsJava() throws Exception {
+            JsonNode reply = js.command("echo", Map.of("addr", TestHosts.address(wsHost).toString(),
+                    "bytes", 1 << 20), TIMEOUT);
+            assertThat(reply.get("bytes").asInt()).isEqualTo(1 << 20);
+            assertThat(wsHost.connections()).anySatisfy(c -> {
+                assertThat(c.direction()).isEqualTo(Direction.INBOUND);
+                assertThat(c.security()).isEqualTo(Tls.PROTOCOL_ID);
+            });
+        }
+    }
+
     @Nested
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
     class JavaDialsJs {
 
         @BeforeEach
         void fresh() throws Exception {
-            hangUp();
+            hangUp(host);
         }
 
         Connection connection() {
@@ -130,7 +181,7 @@ class TlsInteropTest {
 
         @BeforeEach
         void fresh() throws Exception {
-            hangUp();
+            hangUp(host);
         }
 
         Map<String, Object> to(Object... more) {

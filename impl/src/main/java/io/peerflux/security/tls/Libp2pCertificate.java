@@ -35,6 +35,7 @@ import org.bouncycastle.asn1.DERSequence;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.CertIOException;
@@ -73,7 +74,8 @@ public final class Libp2pCertificate {
     private static final String ECDSA_WITH_SHA256 = "1.2.840.10045.4.3.2";
     private static final int PROTOBUF_TYPE_FIELD = 0x08; // field 1, varint
     private static final int PROTOBUF_DATA_FIELD = 0x12; // field 2, length-delimited
-    private static final int SPKI_INDEX_V3 = 6;
+    private static final int SIGNATURE_INDEX = 1; // in the body after the version
+    private static final int SPKI_INDEX = 5;
 
     static {
         // js-libp2p's certificates have an empty issuer, which the JDK cannot read without this.
@@ -108,14 +110,14 @@ public final class Libp2pCertificate {
             generator.initialize(new ECGenParameterSpec("secp256r1"), random);
             KeyPair pair = generator.generateKeyPair();
             byte[] spki = pair.getPublic().getEncoded();
-            DERSequence signedKey = signedKey(hostKey.publicKey().marshal(), hostKey.sign(concat(SIGNATURE_PREFIX, spki)));
+            byte[] signature = hostKey.sign(concat(SIGNATURE_PREFIX, spki));
             BigInteger serial = new BigInteger(SERIAL_BITS, random).add(BigInteger.ONE);
             X500Name name = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.SERIALNUMBER, serial.toString())
                     .build();
             X509v3CertificateBuilder builder = new X509v3CertificateBuilder(name, serial,
                     Date.from(now.minus(BACKDATING)), Date.from(now.plus(VALIDITY)), name,
                     SubjectPublicKeyInfo.getInstance(spki))
-                    .addExtension(EXTENSION, true, signedKey);
+                    .addExtension(EXTENSION, true, signedKey(hostKey.publicKey().marshal(), signature));
             X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(builder.build(
                     new JcaContentSignerBuilder(CERTIFICATE_SIGNATURE_ALGORITHM).setSecureRandom(random)
                             .build(pair.getPrivate())));
@@ -172,8 +174,8 @@ public final class Libp2pCertificate {
             throw new CertificateException("certificate carries the deprecated unique ids");
         }
         checkCriticalExtensions(certificate);
-        byte[] spki = subjectPublicKeyInfo(certificate);
-        checkSelfSignature(certificate, spki);
+        SignedBody body = SignedBody.of(certificate);
+        checkSelfSignature(certificate, body);
         byte[] extension = certificate.getExtensionValue(EXTENSION_OID);
         if (extension == null) {
             throw new CertificateException("certificate lacks the libp2p public key extension");
@@ -185,7 +187,7 @@ public final class Libp2pCertificate {
         } catch (IllegalArgumentException e) {
             throw new CertificateException("unusable host key in the libp2p extension: " + e.getMessage(), e);
         }
-        byte[] signed = concat(SIGNATURE_PREFIX, spki);
+        byte[] signed = concat(SIGNATURE_PREFIX, body.subjectPublicKeyInfo());
         if (!hostKey.verify(signed, signedKey[1].getOctets())) {
             throw new CertificateException("the host key's signature in the libp2p extension does not cover the "
                     + "certificate key");
@@ -249,8 +251,9 @@ public final class Libp2pCertificate {
      * Checks the certificate's signature by its own key. ECDSA with SHA-256, which libp2p implementations sign
      * with, goes through Peerflux's ECDSA, several times faster than the JDK 17's; anything else through the JDK.
      */
-    private static void checkSelfSignature(X509Certificate certificate, byte[] spki) throws CertificateException {
-        PublicKey ecdsa = ECDSA_WITH_SHA256.equals(certificate.getSigAlgOID()) ? asEcdsaKey(spki) : null;
+    private static void checkSelfSignature(X509Certificate certificate, SignedBody body) throws CertificateException {
+        PublicKey ecdsa = ECDSA_WITH_SHA256.equals(certificate.getSigAlgOID())
+                && ECDSA_WITH_SHA256.equals(body.signatureAlgorithm()) ? asEcdsaKey(body.subjectPublicKeyInfo()) : null;
         try {
             if (ecdsa == null) {
                 certificate.verify(certificate.getPublicKey());
@@ -318,17 +321,23 @@ public final class Libp2pCertificate {
     }
 
     /**
-     * The certificate's {@code SubjectPublicKeyInfo} as it was signed, not as the JDK would re-encode its key. Read
-     * from the generic ASN.1 structure, since BouncyCastle's {@code TBSCertificate} refuses an empty issuer.
+     * What the checks need from the signed certificate body, exactly as signed: the {@code SubjectPublicKeyInfo}
+     * (not as the JDK would re-encode the key) and the signature algorithm. Read from the generic ASN.1 structure,
+     * since BouncyCastle's {@code TBSCertificate} refuses an empty issuer.
      */
-    private static byte[] subjectPublicKeyInfo(X509Certificate certificate) throws CertificateException {
-        try {
-            ASN1Sequence tbs = ASN1Sequence.getInstance(certificate.getTBSCertificate());
-            // version [0] EXPLICIT (absent in v1), serialNumber, signature, issuer, validity, subject, spki, ...
-            int index = tbs.getObjectAt(0) instanceof ASN1TaggedObject ? SPKI_INDEX_V3 : SPKI_INDEX_V3 - 1;
-            return tbs.getObjectAt(index).toASN1Primitive().getEncoded(ASN1Encoding.DER);
-        } catch (IOException | RuntimeException e) { // BouncyCastle reports malformed input as either
-            throw new CertificateException("unreadable certificate body: " + e.getMessage(), e);
+    private record SignedBody(byte[] subjectPublicKeyInfo, String signatureAlgorithm) {
+
+        static SignedBody of(X509Certificate certificate) throws CertificateException {
+            try {
+                ASN1Sequence tbs = ASN1Sequence.getInstance(certificate.getTBSCertificate());
+                // version [0] EXPLICIT (absent in v1), serialNumber, signature, issuer, validity, subject, spki, ...
+                int skip = tbs.getObjectAt(0) instanceof ASN1TaggedObject ? 1 : 0;
+                byte[] spki = tbs.getObjectAt(skip + SPKI_INDEX).toASN1Primitive().getEncoded(ASN1Encoding.DER);
+                AlgorithmIdentifier signature = AlgorithmIdentifier.getInstance(tbs.getObjectAt(skip + SIGNATURE_INDEX));
+                return new SignedBody(spki, signature.getAlgorithm().getId());
+            } catch (IOException | RuntimeException e) { // BouncyCastle reports malformed input as either
+                throw new CertificateException("unreadable certificate body: " + e.getMessage(), e);
+            }
         }
     }
 

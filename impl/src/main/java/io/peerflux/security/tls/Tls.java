@@ -1,5 +1,6 @@
 package io.peerflux.security.tls;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.ssl.SslHandler;
@@ -26,6 +27,10 @@ import reactor.core.publisher.Sinks;
  *
  * <p>The certificate and TLS context of a host key are made on its first handshake and reused by all later ones;
  * every host key this instance has seen keeps its entry for the instance's lifetime.
+ *
+ * <p>Side effect, once per JVM: as js-libp2p's certificates have an empty issuer name, which the JDK's X.509 parser
+ * refuses, {@link Libp2pCertificate} puts a security provider first whose X.509 certificate factory reads those too
+ * (and leaves every other certificate to the JDK).
  */
 public final class Tls implements SecureTransport {
 
@@ -36,11 +41,21 @@ public final class Tls implements SecureTransport {
 
     static final String SSL_NAME = "tls";
     static final String HANDSHAKE_NAME = "tls-handshake";
+    private static final int TLS_RECORD_HEADER_LENGTH = 5;
 
     private final TlsConfig config;
-    /** A DRBG seeded here, off the event loop, so that certificates and handshakes never read OS entropy. */
+    /**
+     * A DRBG seeded here, off the event loop, for certificates and the TLS randomness (randoms, key shares), so that
+     * these never read OS entropy on an event loop.
+     */
     private final SecureRandom random;
     private final Map<PublicKey, TlsIdentity> identities = new ConcurrentHashMap<>();
+
+    static {
+        // Netty's TLS utilities, on first use, ask the JDK for its default TLS parameters, which reads the network
+        // properties file: make that first use happen here, off the event loop. (The argument is any 5 bytes.)
+        SslHandler.isEncrypted(Unpooled.wrappedBuffer(new byte[TLS_RECORD_HEADER_LENGTH]));
+    }
 
     private Tls(TlsConfig config) {
         this.config = config;
@@ -70,7 +85,8 @@ public final class Tls implements SecureTransport {
      *
      * <p>The handshake starts at once, not on subscription: its handlers are appended to the pipeline during this
      * call (when made on the channel's event loop) so that bytes fired right after it are not lost. The first
-     * handshake of a host key also makes its certificate, a few milliseconds of computation. The result is
+     * handshake of a host key also makes its certificate, on the calling thread: a few milliseconds of computation.
+     * The result is
      * signalled on the event loop; a subscriber that adds its own handlers right then, synchronously, also receives
      * the application data that arrived together with the last handshake message. Cancelling closes the channel.
      *
@@ -89,10 +105,17 @@ public final class Tls implements SecureTransport {
         Objects.requireNonNull(channel, "channel");
         Objects.requireNonNull(localKey, "localKey");
         List<String> offered = List.copyOf(muxers);
+        TlsIdentity identity;
+        try {
+            identity = identity(localKey);
+        } catch (RuntimeException e) {
+            channel.close();
+            return Mono.error(HandshakeException.invalid("cannot make the TLS certificate", e));
+        }
         Sinks.One<SecureSession> result = Sinks.one();
         Runnable install = () -> {
             try {
-                SSLEngine engine = identity(localKey).newEngine(initiator, offered);
+                SSLEngine engine = identity.newEngine(initiator, offered);
                 SslHandler ssl = new SslHandler(engine);
                 ssl.setHandshakeTimeoutMillis(config.handshakeTimeout().toMillis());
                 ChannelPipeline pipeline = channel.pipeline();

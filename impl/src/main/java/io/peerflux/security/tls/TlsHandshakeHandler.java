@@ -95,7 +95,7 @@ final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         PeerId remote = PeerId.fromPublicKey(remoteKey);
-        if (expectedRemote != null && !expectedRemote.equals(remote)) {
+        if (expectedRemote != null && !expectedRemote.matches(remoteKey)) {
             fail(ctx, HandshakeException.peerMismatch(expectedRemote, remote));
             return;
         }

@@ -3,6 +3,8 @@ package io.peerflux.security.tls;
 import io.peerflux.crypto.PrivateKey;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.KeyManager;
@@ -24,10 +26,10 @@ import javax.net.ssl.TrustManager;
  */
 final class TlsIdentity {
 
-    static final String TLS_1_3 = "TLSv1.3";
+    private static final String TLS_1_3 = "TLSv1.3";
     private static final int SESSION_CACHE_SIZE = 1; // 0 would mean unbounded
     /** Longer than the longest ticket lifetime, seven days, so that the JDK neither sends nor keeps tickets. */
-    private static final int SESSION_TIMEOUT_SECONDS = (int) java.time.Duration.ofDays(8).toSeconds();
+    private static final int SESSION_TIMEOUT_SECONDS = (int) Duration.ofDays(8).toSeconds();
 
     private final SSLContext context;
 
@@ -41,7 +43,7 @@ final class TlsIdentity {
      * @param random seeded already, so that neither this nor later handshakes read the OS entropy source
      */
     static TlsIdentity create(PrivateKey hostKey, SecureRandom random) {
-        Libp2pCertificate certificate = Libp2pCertificate.generate(hostKey, random, java.time.Instant.now());
+        Libp2pCertificate certificate = Libp2pCertificate.generate(hostKey, random, Instant.now());
         try {
             SSLContext context = SSLContext.getInstance(TLS_1_3);
             context.init(new KeyManager[] {new CertificateKeyManager(certificate)},

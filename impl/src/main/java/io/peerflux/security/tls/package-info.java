@@ -11,6 +11,8 @@
  * </ul>
  *
  * <p>{@link io.peerflux.security.tls.Tls} is the entry point for TCP and WebSocket connections;
- * {@link io.peerflux.security.tls.Libp2pCertificate} makes and verifies the certificates, for QUIC too.
+ * {@link io.peerflux.security.tls.Libp2pCertificate} makes and verifies the certificates, for QUIC too. The
+ * certificates of js-libp2p have an empty issuer, against RFC 5280 section 4.1.2.4, so the JVM is taught to read
+ * them (see {@code EmptyIssuerTolerance}).
  */
 package io.peerflux.security.tls;

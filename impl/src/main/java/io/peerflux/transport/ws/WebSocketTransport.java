@@ -190,7 +190,7 @@ public final class WebSocketTransport implements Transport {
                 .addLast(new HttpObjectAggregator(MAX_UPGRADE_BODY))
                 .addLast(new UpgradeRequestFilter())
                 .addLast(new WebSocketServerProtocolHandler(SERVER_CONFIG))
-                .addLast(new WebSocketFrameCodec())
+                .addLast(new WebSocketFrameCodec(false))
                 .addLast(new WebSocketOpening(UPGRADE_TIMEOUT, outcome));
     }
 
@@ -216,7 +216,7 @@ public final class WebSocketTransport implements Transport {
                     .addLast(new HttpClientCodec())
                     .addLast(new HttpObjectAggregator(MAX_UPGRADE_BODY))
                     .addLast(new WebSocketClientProtocolHandler(config))
-                    .addLast(new WebSocketFrameCodec())
+                    .addLast(new WebSocketFrameCodec(true))
                     .addLast(new WebSocketOpening(timeout, new WebSocketOpening.Outcome() {
                         @Override
                         public void opened(Channel open) {

@@ -5,6 +5,7 @@ import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.Signature;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
@@ -13,12 +14,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
-import java.security.Signature;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1EncodableVector;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.asn1.DERBitString;
-import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.DERSequence;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -29,7 +29,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * Builds certificates that {@link Libp2pCertificate#generate} never would, independently of it: with the libp2p
- * extension missing, signed over another key, malformed, next to other extensions, or signed by another key.
+ * extension missing, signed over another key, malformed, next to other extensions, signed by another key or with
+ * another algorithm, or without issuer and subject names.
  */
 final class CertificateForge {
 
@@ -39,13 +40,14 @@ final class CertificateForge {
     private final List<Extension> extensions = new ArrayList<>();
     private KeyPair signingKey = certificateKey;
     private boolean emptyNames;
-    private Instant notBefore = Instant.now().minus(Duration.ofHours(1));
-    private Instant notAfter = Instant.now().plus(Duration.ofDays(1));
+    private String signatureAlgorithm = "SHA256withECDSA";
+    private final Instant notBefore = Instant.now().minus(Duration.ofHours(1));
+    private final Instant notAfter = Instant.now().plus(Duration.ofDays(1));
 
     /** A certificate with the libp2p extension for {@code hostKey}, correct unless changed further. */
     static CertificateForge libp2p(PrivateKey hostKey) {
         CertificateForge forge = new CertificateForge();
-        return forge.signedKey(hostKey, forge.certificateKey.getPublic().getEncoded(), true);
+        return forge.signedKey(hostKey, forge.certificateKey.getPublic().getEncoded());
     }
 
     /** A self-signed certificate without any extension. */
@@ -53,10 +55,10 @@ final class CertificateForge {
         return new CertificateForge();
     }
 
-    /** Adds a libp2p extension in which {@code hostKey} signs {@code spki} (the real one or any other). */
-    CertificateForge signedKey(PrivateKey hostKey, byte[] spki, boolean critical) {
+    /** Adds a critical libp2p extension in which {@code hostKey} signs {@code spki} (the real one or any other). */
+    CertificateForge signedKey(PrivateKey hostKey, byte[] spki) {
         byte[] signature = hostKey.sign(concat("libp2p-tls-handshake:".getBytes(), spki));
-        return extension(EXTENSION_OID, critical, new DERSequence(new ASN1Encodable[] {
+        return extension(EXTENSION_OID, true, new DERSequence(new ASN1Encodable[] {
                 new DEROctetString(hostKey.publicKey().marshal()), new DEROctetString(signature)}));
     }
 
@@ -76,14 +78,13 @@ final class CertificateForge {
         return this;
     }
 
-    CertificateForge signedBy(KeyPair key) {
-        this.signingKey = key;
+    CertificateForge signatureAlgorithm(String algorithm) {
+        this.signatureAlgorithm = algorithm;
         return this;
     }
 
-    CertificateForge validity(Instant notBefore, Instant notAfter) {
-        this.notBefore = notBefore;
-        this.notAfter = notAfter;
+    CertificateForge signedBy(KeyPair key) {
+        this.signingKey = key;
         return this;
     }
 
@@ -103,7 +104,7 @@ final class CertificateForge {
             for (Extension extension : extensions) {
                 builder.addExtension(extension);
             }
-            byte[] der = builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(signingKey.getPrivate()))
+            byte[] der = builder.build(new JcaContentSignerBuilder(signatureAlgorithm).build(signingKey.getPrivate()))
                     .getEncoded();
             return emptyNames ? withEmptyNames(der) : der;
         } catch (Exception e) {
@@ -120,7 +121,7 @@ final class CertificateForge {
             tbs.add(i == ISSUER || i == SUBJECT ? new DERSequence() : original.getObjectAt(i));
         }
         byte[] tbsDer = new DERSequence(tbs).getEncoded("DER");
-        Signature signer = Signature.getInstance("SHA256withECDSA");
+        Signature signer = Signature.getInstance(signatureAlgorithm);
         signer.initSign(signingKey.getPrivate());
         signer.update(tbsDer);
         return new DERSequence(new ASN1Encodable[] {new DERSequence(tbs), certificate.getObjectAt(1),

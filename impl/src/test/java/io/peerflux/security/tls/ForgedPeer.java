@@ -25,17 +25,25 @@ final class ForgedPeer {
     private ForgedPeer() {
     }
 
-    /** A client presenting {@code forge}'s certificate ({@code null}: none), offering {@code alpn} if any. */
+    /** A TLS 1.3 client presenting {@code forge}'s certificate ({@code null}: none), offering {@code alpn} if any. */
     static ChannelInitializer<Channel> client(CertificateForge forge, String... alpn) {
-        return initializer(true, forge, alpn);
+        return initializer(true, TLS_1_3, forge, alpn);
     }
 
-    /** A server presenting {@code forge}'s certificate and requiring one from the client. */
+    /** A client like {@link #client} that speaks TLS 1.2 only. */
+    static ChannelInitializer<Channel> tls12Client(CertificateForge forge) {
+        return initializer(true, "TLSv1.2", forge);
+    }
+
+    /** A TLS 1.3 server presenting {@code forge}'s certificate and requiring one from the client. */
     static ChannelInitializer<Channel> server(CertificateForge forge) {
-        return initializer(false, forge);
+        return initializer(false, TLS_1_3, forge);
     }
 
-    private static ChannelInitializer<Channel> initializer(boolean client, CertificateForge forge, String... alpn) {
+    private static final String TLS_1_3 = "TLSv1.3";
+
+    private static ChannelInitializer<Channel> initializer(boolean client, String protocol, CertificateForge forge,
+                                                           String... alpn) {
         SSLContext context = context(forge);
         return new ChannelInitializer<>() {
             @Override
@@ -43,7 +51,7 @@ final class ForgedPeer {
                 SSLEngine engine = context.createSSLEngine();
                 engine.setUseClientMode(client);
                 SSLParameters parameters = engine.getSSLParameters();
-                parameters.setProtocols(new String[] {"TLSv1.3"});
+                parameters.setProtocols(new String[] {protocol});
                 parameters.setApplicationProtocols(alpn);
                 parameters.setNeedClientAuth(!client);
                 engine.setSSLParameters(parameters);
@@ -70,7 +78,7 @@ final class ForgedPeer {
                 factory.init(store, password);
                 keys = factory.getKeyManagers();
             }
-            SSLContext context = SSLContext.getInstance("TLSv1.3");
+            SSLContext context = SSLContext.getInstance("TLS");
             context.init(keys, new TrustManager[] {new TrustingEverything()}, null);
             return context;
         } catch (Exception e) {

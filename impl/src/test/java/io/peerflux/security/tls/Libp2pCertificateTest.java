@@ -227,7 +227,7 @@ class Libp2pCertificateTest {
     @Test
     void signatureOverAnotherCertificateKeyIsRejected() {
         byte[] otherKey = CertificateForge.newKeyPair().getPublic().getEncoded();
-        assertRejected(CertificateForge.plain().signedKey(HOST, otherKey, true).build(),
+        assertRejected(CertificateForge.plain().signedKey(HOST, otherKey).build(),
                 "does not cover the certificate key");
     }
 
@@ -245,6 +245,16 @@ class Libp2pCertificateTest {
     void brokenSelfSignatureIsRejected() {
         KeyPair stranger = CertificateForge.newKeyPair();
         assertRejected(CertificateForge.libp2p(HOST).signedBy(stranger).build(), "self-signature invalid");
+    }
+
+    @Test
+    void selfSignaturesOtherThanEcdsaWithSha256AreCheckedByTheJdk() throws Exception {
+        X509Certificate sha384 = CertificateForge.libp2p(HOST).signatureAlgorithm("SHA384withECDSA").build();
+        assertThat(sha384.getSigAlgName()).isEqualTo("SHA384withECDSA");
+        assertThat(Libp2pCertificate.verify(new X509Certificate[] {sha384}))
+                .isEqualTo(PeerId.fromPublicKey(HOST.publicKey()));
+        assertRejected(CertificateForge.libp2p(HOST).signatureAlgorithm("SHA384withECDSA")
+                .signedBy(CertificateForge.newKeyPair()).build(), "self-signature invalid");
     }
 
     @Test

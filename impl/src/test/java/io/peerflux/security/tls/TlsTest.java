@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SSLSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -72,10 +73,13 @@ class TlsTest {
         assertThat(atClient).isEqualTo(new SecureSession(serverId, serverKey.publicKey(), null));
         assertThat(atServer).isEqualTo(new SecureSession(clientId, clientKey.publicKey(), null));
         for (Channel channel : List.of(client, accepted.channel())) {
-            assertThat(channel.pipeline().names()).contains(Tls.SSL_NAME).doesNotContain(Tls.HANDSHAKE_NAME);
+            // Read on the event loop: the handshake handler removes itself in the task that completed the session.
+            List<String> names = channel.eventLoop().submit(() -> channel.pipeline().names()).get(10, TimeUnit.SECONDS);
+            assertThat(names).contains(Tls.SSL_NAME).doesNotContain(Tls.HANDSHAKE_NAME);
             SSLSession session = channel.pipeline().get(SslHandler.class).engine().getSession();
             assertThat(session.getProtocol()).isEqualTo("TLSv1.3");
             assertThat(session.getPeerCertificates()).hasSize(1);
+            assertThat(((ExtendedSSLSession) session).getRequestedServerNames()).as("SNI").isEmpty();
             // The trust manager's verdict is kept in the session, so the certificate is checked once, not twice.
             assertThat(session.getValue(Libp2pTrustManager.REMOTE_HOST_KEY))
                     .isEqualTo(channel == client ? serverKey.publicKey() : clientKey.publicKey());
@@ -84,12 +88,16 @@ class TlsTest {
 
     @Test
     void keyTypesOtherThanEd25519Authenticate() throws Exception {
+        Loopback.Listener listener = listen(List.of());
         for (PrivateKey key : List.of(PrivateKey.generateSecp256k1(), PrivateKey.generateEcdsaP256())) {
-            Loopback.Listener listener = loopback.listen(channel -> tls.secure(channel, false, key, null, List.of()));
-            SecureSession session = dial(listener, PeerId.fromPublicKey(key.publicKey()), List.of())
-                    .get(10, TimeUnit.SECONDS);
-            assertThat(session.remoteKey()).isEqualTo(key.publicKey());
-            assertThat(listener.next().result().get(10, TimeUnit.SECONDS).remotePeer()).isEqualTo(clientId);
+            // This thread, not an event loop, makes the certificate: secp256k1 signing may read OS entropy.
+            Channel client = loopback.connect(listener.address(), null);
+            SecureSession atClient = tls.secure(client, true, key, serverId, List.of()).block(WAIT);
+            SecureSession atServer = listener.next().result().get(10, TimeUnit.SECONDS);
+
+            assertThat(atClient.remotePeer()).isEqualTo(serverId);
+            assertThat(atServer.remoteKey()).isEqualTo(key.publicKey());
+            assertThat(atServer.remotePeer()).isEqualTo(PeerId.fromPublicKey(key.publicKey()));
         }
     }
 
@@ -164,7 +172,7 @@ class TlsTest {
     @Test
     void clientCertificateSignedOverAnotherKeyIsRejected() throws Exception {
         assertForgedClientRejected(CertificateForge.plain()
-                        .signedKey(clientKey, CertificateForge.newKeyPair().getPublic().getEncoded(), true),
+                        .signedKey(clientKey, CertificateForge.newKeyPair().getPublic().getEncoded()),
                 "does not cover the certificate key");
     }
 
@@ -177,6 +185,16 @@ class TlsTest {
         assertFailed(accepted.result(), "Empty client certificate chain");
         assertThat(accepted.channel().closeFuture().await(10, TimeUnit.SECONDS)).isTrue();
         assertServesAnotherConnection(listener);
+    }
+
+    @Test
+    void tls12ClientIsRejected() throws Exception {
+        Loopback.Listener listener = listen(List.of());
+        loopback.connect(listener.address(), ForgedPeer.tls12Client(CertificateForge.libp2p(clientKey)));
+
+        Loopback.Accepted accepted = listener.next();
+        assertFailed(accepted.result(), "protocol");
+        assertThat(accepted.channel().closeFuture().await(10, TimeUnit.SECONDS)).isTrue();
     }
 
     @Test

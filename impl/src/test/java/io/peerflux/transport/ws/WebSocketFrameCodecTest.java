@@ -11,13 +11,21 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+/** The codec in server mode (Netty encodes its frames), then in client mode, where it masks frames itself. */
 class WebSocketFrameCodecTest {
 
-    final EmbeddedChannel channel = new EmbeddedChannel(new WebSocketFrameCodec());
+    final EmbeddedChannel channel = new EmbeddedChannel(new WebSocketFrameCodec(false));
 
     @AfterEach
     void release() {
@@ -104,5 +112,69 @@ class WebSocketFrameCodecTest {
     void anEmptyWritePassesAsItIs() {
         channel.writeAndFlush(Unpooled.EMPTY_BUFFER);
         assertThat((Object) channel.readOutbound()).isSameAs(Unpooled.EMPTY_BUFFER);
+    }
+
+    // ---- client side: masked frames, checked by Netty's decoder ----
+
+    /** What a server decodes from the client codec's frames for {@code written}. */
+    static List<ByteBuf> throughClientCodecAndNettyServerDecoder(ByteBuf written) {
+        EmbeddedChannel client = new EmbeddedChannel(new WebSocketFrameCodec(true));
+        EmbeddedChannel server = new EmbeddedChannel(new WebSocket13FrameDecoder(WebSocketDecoderConfig.newBuilder()
+                .expectMaskedFrames(true).maxFramePayloadLength(WebSocketTransport.MAX_FRAME_PAYLOAD).build()));
+        try {
+            assertThat(client.writeAndFlush(written).isSuccess()).isTrue();
+            for (ByteBuf bytes; (bytes = client.readOutbound()) != null; ) {
+                server.writeInbound(bytes);
+            }
+            List<ByteBuf> payloads = new ArrayList<>();
+            for (BinaryWebSocketFrame frame; (frame = server.readInbound()) != null; ) {
+                assertThat(frame.isFinalFragment()).isTrue();
+                payloads.add(frame.content());
+            }
+            return payloads;
+        } finally {
+            client.finishAndReleaseAll();
+            server.finishAndReleaseAll();
+        }
+    }
+
+    @Test
+    void clientFramesAreMaskedAsNettyExpectsForEveryLengthEncoding() {
+        for (int size : new int[] {1, 7, 125, 126, 1000, 65535, 65536, 300_001}) {
+            ByteBuf data = bytes(size);
+            ByteBuf expected = data.copy();
+            List<ByteBuf> payloads = throughClientCodecAndNettyServerDecoder(data);
+            assertThat(payloads).as("size %d", size).singleElement().isEqualTo(expected);
+            assertThat(data.refCnt()).isZero();
+            payloads.forEach(ByteBuf::release);
+            expected.release();
+        }
+    }
+
+    @Test
+    void aLargeClientWriteIsSplitIntoMaskedFrames() {
+        int max = WebSocketTransport.MAX_FRAME_PAYLOAD;
+        ByteBuf data = Unpooled.wrappedBuffer(bytes(max), bytes(max / 3)); // a composite, as Noise may write
+        ByteBuf expected = data.copy();
+        List<ByteBuf> payloads = throughClientCodecAndNettyServerDecoder(data);
+        assertThat(payloads).hasSize(2);
+        assertThat(Unpooled.wrappedBuffer(payloads.toArray(ByteBuf[]::new))).isEqualTo(expected);
+        payloads.forEach(ByteBuf::release);
+        expected.release();
+    }
+
+    @Property(tries = 200)
+    void maskingTwiceGivesBackTheInputAndMatchesTheByteWiseDefinition(@ForAll byte[] input, @ForAll int mask) {
+        ByteBuffer masked = ByteBuffer.allocate(input.length);
+        WebSocketFrameCodec.mask(ByteBuffer.wrap(input), masked, mask);
+        for (int i = 0; i < input.length; i++) {
+            byte key = (byte) (mask >>> 24 - 8 * (i % 4));
+            assertThat(masked.get(i)).isEqualTo((byte) (input[i] ^ key));
+        }
+        ByteBuffer unmasked = ByteBuffer.allocateDirect(input.length);
+        WebSocketFrameCodec.mask(masked.flip(), unmasked, mask);
+        byte[] back = new byte[input.length];
+        unmasked.flip().get(back);
+        assertThat(back).isEqualTo(input);
     }
 }

@@ -9,6 +9,7 @@ import io.peerflux.mux.yamux.Yamux;
 import io.peerflux.protocol.echo.Echo;
 import io.peerflux.security.noise.Noise;
 import io.peerflux.security.tls.Tls;
+import io.peerflux.transport.quic.Quic;
 import io.peerflux.transport.tcp.Tcp;
 import io.peerflux.transport.ws.WebSocketTransport;
 import java.io.IOException;
@@ -44,6 +45,7 @@ final class HostOptions {
                 .identity(loadIdentity())
                 .transport(Tcp.create())
                 .transport(WebSocketTransport.create())
+                .transport(Quic.create())
                 .dialTimeout(timeout)
                 .handshakeTimeout(timeout)
                 .negotiationTimeout(timeout);

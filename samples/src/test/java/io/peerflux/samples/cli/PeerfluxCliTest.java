@@ -147,6 +147,23 @@ class PeerfluxCliTest {
     }
 
     @Test
+    void quicListenAndDial() throws Exception {
+        Process other = cli("node", "--listen", "/ip4/127.0.0.1/udp/0/quic-v1")
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try {
+            JsonNode otherReady = JSON.readTree(new BufferedReader(new InputStreamReader(other.getInputStream(),
+                    StandardCharsets.UTF_8)).readLine());
+            String address = otherReady.get("addrs").get(0).asText();
+            assertThat(address).contains("/quic-v1/p2p/");
+            Result result = run("echo", address, "--bytes", "100000");
+            assertThat(result.exitCode()).as(result.stderr()).isZero();
+        } finally {
+            other.getOutputStream().close();
+            other.waitFor(20, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void failureExitsNonZeroWithAMessageOnStderr() throws Exception {
         int port;
         try (ServerSocket closed = new ServerSocket(0)) {
