@@ -36,8 +36,11 @@ import org.slf4j.LoggerFactory;
  * STREAM frame, when the stream's data is acknowledged before that frame leaves (cloudflare/quiche#2525), and the
  * remote then never sees the end of the stream. So the last buffer of each {@link #flush} is handed to the codec
  * only in a later event-loop task, unless {@link #closeWrite} comes first and sends it with the FIN; a FIN with no
- * data left is written from a task of its own, where the codec sends it at once rather than at the end of a read
- * batch.
+ * data left is written from a task of its own, where the codec tries to send it at once rather than at the end of a
+ * read batch (acknowledgements later in the batch could complete the stream first). That narrows the window but
+ * cannot close it: when the congestion window is full the lone FIN waits, and if the acknowledgement of the stream's
+ * last data arrives first, quiche 0.24.5 (in Netty 4.2.18) drops it. A responder that half-closes only after the
+ * remote did, as echo does, is exposed while the window is full; the fix is upstream (cloudflare/quiche#2665).
  *
  * <p>Ownership: {@link #write} takes the buffer, whatever the stream's state; {@link Listener#onData} hands each
  * buffer to the listener. Buffers held in either direction are released on reset, including when the connection
