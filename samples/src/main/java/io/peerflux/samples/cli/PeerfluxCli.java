@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "peerflux", mixinStandardHelpOptions = true, version = "peerflux " + io.peerflux.host.Peerflux.VERSION,
         description = "libp2p for the JVM: run a node, or ping, identify and echo a peer.",
-        subcommands = {NodeCommand.class, PingCommand.class, IdentifyCommand.class, EchoCommand.class})
+        subcommands = {NodeCommand.class, PingCommand.class, IdentifyCommand.class, EchoCommand.class, PerfCommand.class})
 public final class PeerfluxCli {
 
     public static void main(String[] args) {
