@@ -123,6 +123,7 @@ async function perfOnce (connection, upload, download) {
     }
     return { received, first, closed: process.hrtime.bigint() }
   })()
+  reading.catch(() => {}) // awaited below; this keeps a reset during the upload from being an unhandled rejection
   const size = new Uint8Array(8)
   new DataView(size.buffer).setBigUint64(0, BigInt(download))
   if (!stream.send(size)) await stream.onDrain()
