@@ -7,6 +7,8 @@
 // Prints {"event":"ready","peerId":…,"addrs":[…],"protocols":[…]} on stdout, then answers commands, one JSON
 // object per stdin line: {"id":N,"cmd":…,…} → {"id":N,"ok":true,…} or {"id":N,"ok":false,"error":…}.
 // Exits when stdin closes.
+// Serves /perf/1.0.0 (libp2p/specs perf/perf.md, handler below), so another process can use it as a plain perf
+// server: start it, read the "ready" line for its addresses, keep its stdin open. The "perf" command runs the client.
 import './polyfills.mjs'
 import { createLibp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
@@ -29,6 +31,9 @@ const SOURCE = '/peerflux-interop/source/1.0.0'
 /** Outbound: the Java side serves this and reads (slowly) what we send. */
 const SINK = '/peerflux-interop/sink/1.0.0'
 const CHUNK = 64 * 1024
+const PERF = '/perf/1.0.0'
+/** What perf sends: one 64 KiB buffer of zeros, reused for every chunk (its contents never change). */
+const PERF_PAYLOAD = new Uint8Array(CHUNK)
 
 const listen = []
 let security = ['noise', 'tls']
@@ -72,6 +77,76 @@ await node.handle(SOURCE, async (stream) => {
   await sendBytes(stream, total)
   await stream.close()
 }, { maxInboundStreams: 256 })
+
+// perf server (spec "Protocol", server side): read the 8-byte big-endian size, drain until the client closes its
+// write side, then send that many bytes and close. Upload bytes are only counted, never copied.
+// Each served stream's byte counts are kept (the last 100) for the "perfServed" command.
+const perfServed = []
+await node.handle(PERF, async (stream) => {
+  const size = new Uint8Array(8)
+  let received = 0
+  for await (const chunk of stream) {
+    for (let i = 0; received + i < 8 && i < chunk.byteLength; i++) size[received + i] = byteAt(chunk, i)
+    received += chunk.byteLength
+  }
+  if (received < 8) {
+    stream.abort(new Error(`perf: the client closed its write side after ${received} of the 8 size bytes`))
+    return
+  }
+  const download = new DataView(size.buffer).getBigUint64(0)
+  await sendZeros(stream, download)
+  await stream.close()
+  perfServed.push({ uploadBytes: received - 8, downloadBytes: Number(download) })
+  if (perfServed.length > 100) perfServed.shift()
+}, { maxInboundStreams: 256 })
+
+/** One byte of a received chunk, which is a Uint8Array or a Uint8ArrayList. */
+function byteAt (chunk, i) {
+  return chunk instanceof Uint8Array ? chunk[i] : chunk.get(i)
+}
+
+/** Sends `total` (a BigInt, up to 2^64-1) zero bytes in 64 KiB chunks, waiting for drain when the stream asks. */
+async function sendZeros (stream, total) {
+  const full = BigInt(CHUNK)
+  for (let remaining = total; remaining > 0n;) {
+    const chunk = remaining >= full ? PERF_PAYLOAD : PERF_PAYLOAD.subarray(0, Number(remaining))
+    remaining -= BigInt(chunk.byteLength)
+    if (!stream.send(chunk)) await stream.onDrain()
+  }
+}
+
+/**
+ * perf client (spec "Protocol", client side), timed like Peerflux's: upload from the opened stream until the first
+ * download byte (or the server's close when nothing was requested), download from then until the server's close.
+ */
+async function perfOnce (connection, upload, download) {
+  const stream = await connection.newStream(PERF)
+  const opened = process.hrtime.bigint()
+  const reading = (async () => {
+    let received = 0
+    let first = null
+    for await (const chunk of stream) {
+      if (first === null && chunk.byteLength > 0) first = process.hrtime.bigint()
+      received += chunk.byteLength
+    }
+    return { received, first, closed: process.hrtime.bigint() }
+  })()
+  reading.catch(() => {}) // awaited below; this keeps a reset during the upload from being an unhandled rejection
+  const size = new Uint8Array(8)
+  new DataView(size.buffer).setBigUint64(0, BigInt(download))
+  if (!stream.send(size)) await stream.onDrain()
+  await sendZeros(stream, BigInt(upload))
+  await stream.close()
+  const { received, first, closed } = await reading
+  if (received !== download) throw new Error(`perf: asked for ${download} bytes, the server sent ${received}`)
+  const seconds = (from, to) => Number(to - from) / 1e9
+  return {
+    uploadBytes: upload,
+    uploadSeconds: seconds(opened, download === 0 ? closed : first),
+    downloadBytes: received,
+    downloadSeconds: download === 0 ? 0 : seconds(first, closed)
+  }
+}
 
 /** Results of the identify exchange that js-libp2p runs on every new connection, by peer id. */
 const identifyResults = new Map()
@@ -167,6 +242,12 @@ const commands = {
     await sendBytes(stream, bytes)
     await stream.close()
     return { bytes, millis: Date.now() - start }
+  },
+  async perf ({ addr, upload, download }) {
+    return await perfOnce(await node.dial(target(addr)), upload, download)
+  },
+  async perfServed () {
+    return { served: perfServed.splice(0) }
   },
   async peerInfo ({ peerId }) {
     const peer = await node.peerStore.get(peerIdFromString(peerId))

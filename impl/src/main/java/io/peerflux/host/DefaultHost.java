@@ -127,14 +127,22 @@ final class DefaultHost implements Host {
             if (addresses.isEmpty()) {
                 return Mono.error(DialException.noAddresses(peer));
             }
-            List<Throwable> failures = new CopyOnWriteArrayList<>();
-            return Flux.fromIterable(dialOrder(addresses))
-                    .concatMap(a -> dial(a, peer).onErrorResume(e -> {
-                        failures.add(e);
-                        return Mono.empty();
-                    }), 0)
-                    .next()
-                    .switchIfEmpty(Mono.error(() -> DialException.allFailed(peer, failures)));
+            return dialInTurn(peer, dialOrder(addresses), 0, new CopyOnWriteArrayList<>());
+        });
+    }
+
+    /**
+     * Dials {@code addresses} from {@code index} on, one at a time, until one succeeds. Each failure starts the next
+     * dial; a success is never cancelled (as {@code concatMap(..).next()} would do to the dial's operators while the
+     * connection passes through them, closing it).
+     */
+    private Mono<Connection> dialInTurn(PeerId peer, List<Multiaddr> addresses, int index, List<Throwable> failures) {
+        if (index == addresses.size()) {
+            return Mono.error(() -> DialException.allFailed(peer, failures));
+        }
+        return dial(addresses.get(index), peer).onErrorResume(e -> {
+            failures.add(e);
+            return dialInTurn(peer, addresses, index + 1, failures);
         });
     }
 

@@ -86,6 +86,16 @@ class HostTest {
     }
 
     @Test
+    void aConnectionDialedByPeerIdStaysOpen() {
+        client.peerstore().addAddresses(server.peerId(), server.listenAddresses());
+        Connection connection = client.connect(server.peerId()).block(TIMEOUT);
+        // Its identify exchange needs the connection a moment after the dial: it must still be open then.
+        assertThat(connection.identify().block(TIMEOUT).agentVersion()).startsWith("peerflux/");
+        assertThat(connection.isOpen()).isTrue();
+        assertThat(client.connections()).containsExactly(connection);
+    }
+
+    @Test
     void whenEveryAddressFailsTheErrorListsEachFailure() throws Exception {
         Host offline = TestHosts.tcp();
         offline.stop().block(TIMEOUT);

@@ -147,9 +147,10 @@ class QuicInteropTest {
         }
 
         @Test
-        @org.junit.jupiter.api.Disabled("Known bug, open: 100 concurrent streams opened by js over QUIC stalled until the "
-                + "60 s timeout in 1 of 2 clean-clone CI runs on a loaded machine (suspect a lost FIN or stream credit in "
-                + "QuicMuxedStream); reported in the issue 3 note, to fix before issue 3 closes")
+        @org.junit.jupiter.api.Disabled("Known upstream bug, cause shown: quiche 0.24.5 (in Netty 4.2.18) drops a "
+                + "zero-length FIN queued while the congestion window is full once the stream's data is acknowledged "
+                + "(cloudflare/quiche#2525, fix in #2665). Our echo half-closes after js did, its data already sent, so "
+                + "js waits forever for the end of a few of the 100 streams: about 1 repetition in 100 under CPU load")
         void hundredConcurrentStreamsOnOneConnection() throws Exception {
             JsonNode reply = js.command("echo", to("bytes", 4096, "streams", 100), TIMEOUT);
             assertThat(reply.get("streams").asInt()).isEqualTo(100);

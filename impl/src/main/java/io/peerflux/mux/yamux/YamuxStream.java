@@ -257,7 +257,11 @@ final class YamuxStream implements MuxedStream {
         session.write(YamuxFrame.windowUpdate(takeOpenFlag(), id, delta));
     }
 
-    /** Sends queued data as far as the send window allows, then the FIN once everything is out. */
+    /**
+     * Sends queued data as far as the send window allows, then the FIN once everything is out. The FIN always goes
+     * in a WINDOW_UPDATE of its own, never on the last DATA frame: the spec allows both, but js-libp2p's yamux
+     * (8.0.3) acts on a DATA frame's FIN before its payload and drops that payload.
+     */
     private void drainSendQueue() {
         ByteBuf head;
         while (sendWindow > 0 && (head = sendQueue.peek()) != null) {
@@ -265,9 +269,7 @@ final class YamuxStream implements MuxedStream {
             ByteBuf chunk = n == head.readableBytes() ? sendQueue.poll() : head.readRetainedSlice(n);
             queuedBytes -= n;
             sendWindow -= n;
-            boolean fin = writeClosed && sendQueue.isEmpty();
-            session.write(YamuxFrame.data(takeOpenFlag() | (fin ? FIN : 0), id, n), chunk);
-            finSent |= fin;
+            session.write(YamuxFrame.data(takeOpenFlag(), id, n), chunk);
         }
         if (writeClosed && !finSent && sendQueue.isEmpty()) {
             session.write(YamuxFrame.windowUpdate(takeOpenFlag() | FIN, id, 0));

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLException;
 import reactor.core.publisher.Mono;
@@ -34,6 +35,11 @@ import reactor.core.scheduler.Schedulers;
  * <p>Dials go out from the listening UDP port when this transport listens on one for the same host, address family
  * and scope (wildcard, or loopback for loopback targets), as libp2p peers expect for hole punching; otherwise from an
  * ephemeral port that closes with the connection. Connections dialed from a listening port close with the listener.
+ *
+ * <p>Limits of the codec underneath: it sends no keep-alive pings, so a connection idle for
+ * {@link QuicConfig#idleTimeout()} closes; a socket's connections and streams all run on the socket's one event
+ * loop, so a listener uses one thread; and it keeps some state for every reset stream until the connection closes,
+ * which {@link QuicConfig#maxResetStreams()} bounds.
  *
  * <p>Immutable and thread-safe; one instance may serve several hosts.
  *
@@ -105,26 +111,36 @@ public final class Quic implements Transport {
                 : config.handshakeTimeout();
         return tls(localKey)
                 .flatMap(tls -> {
-                    QuicEndpoint shared = listenerFor(tls, remote);
-                    return shared != null ? Mono.just(shared) : QuicEndpoint.forDial(QuicLoops.shared(), remote, tls, config);
+                    QuicEndpoint listener = listenerFor(tls, remote);
+                    return listener != null ? Mono.just(listener)
+                            : QuicEndpoint.forDial(QuicLoops.shared(), remote, tls, config);
                 })
-                .flatMap(endpoint -> connect(endpoint, remote, handshakeTimeout, expectedRemote))
+                .flatMap(endpoint -> connect(endpoint, remote, handshakeTimeout, expectedRemote, config))
                 .onErrorMap(e -> !(e instanceof DialException), e -> e instanceof ConnectTimeoutException
                         ? DialException.timeout(address, handshakeTimeout)
                         : DialException.failed(address, handshakeFailure(e)));
     }
 
     private static Mono<RawConnection> connect(QuicEndpoint endpoint, InetSocketAddress remote,
-                                               Duration handshakeTimeout, PeerId expectedRemote) {
+                                               Duration handshakeTimeout, PeerId expectedRemote,
+                                               QuicConfig config) {
         return Mono.create(sink -> {
-            QuicSession session = QuicSession.outbound();
+            QuicSession session = QuicSession.outbound(config);
             Future<QuicChannel> connecting = endpoint.connect(remote, session, handshakeTimeout);
-            sink.onCancel(() -> connecting.addListener(f -> {
-                if (session.channel() != null) {
-                    session.channel().close();
-                }
-            }));
+            AtomicBoolean cancelled = new AtomicBoolean();
+            sink.onCancel(() -> {
+                cancelled.set(true);
+                // Runs after the connect task (same loop, queued later), so the channel exists by then.
+                endpoint.eventLoop().execute(() -> {
+                    if (session.channel() != null) {
+                        session.channel().close();
+                    }
+                });
+            });
             connecting.addListener(done -> {
+                if (cancelled.get()) {
+                    return;
+                }
                 if (!done.isSuccess()) {
                     sink.error(done.cause());
                     return;

@@ -7,8 +7,10 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.ChannelHandler;
 import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicChannelOption;
 import io.netty.handler.codec.quic.QuicClientCodecBuilder;
 import io.netty.handler.codec.quic.QuicCodecBuilder;
 import io.netty.handler.codec.quic.QuicConnectionAddress;
@@ -39,9 +41,16 @@ final class QuicEndpoint {
 
     /** Socket buffers asked of the kernel (which may grant less): room for bursts of a fast connection. */
     private static final int SOCKET_BUFFER = 4 << 20;
+    /**
+     * The largest UDP payload sent or accepted: a 1500-byte Ethernet MTU less IPv6 and UDP headers. Sending starts
+     * at QUIC's safe 1200 bytes and grows towards this by path MTU discovery; it also fits the socket's
+     * 2048-byte receive buffers.
+     */
+    private static final int MAX_UDP_PAYLOAD = 1452;
     private static final String CLIENT_CODEC = "quic-client";
     private static final String ROUTER = "quic-router";
 
+    private final QuicLoops loops;
     private final QuicTls tls;
     private final QuicConfig config;
     /** Told of each established inbound connection; {@code null} on a dial's own socket. */
@@ -53,7 +62,9 @@ final class QuicEndpoint {
     private InetSocketAddress socketAddress;
     private Multiaddr address;
 
-    private QuicEndpoint(QuicTls tls, QuicConfig config, BiConsumer<QuicEndpoint, QuicSession> onAccepted) {
+    private QuicEndpoint(QuicLoops loops, QuicTls tls, QuicConfig config,
+                         BiConsumer<QuicEndpoint, QuicSession> onAccepted) {
+        this.loops = loops;
         this.tls = tls;
         this.config = config;
         this.onAccepted = onAccepted;
@@ -63,21 +74,21 @@ final class QuicEndpoint {
     /** Binds a listening socket; {@code onAccepted} runs on the event loop for each established connection. */
     static Mono<QuicEndpoint> listen(QuicLoops loops, InetSocketAddress local, QuicTls tls, QuicConfig config,
                                      BiConsumer<QuicEndpoint, QuicSession> onAccepted) {
-        return new QuicEndpoint(tls, config, onAccepted).bind(loops, local);
+        return new QuicEndpoint(loops, tls, config, onAccepted).bind(local);
     }
 
     /** Binds an ephemeral socket for one dial on the wildcard address of {@code remote}'s family. */
     static Mono<QuicEndpoint> forDial(QuicLoops loops, InetSocketAddress remote, QuicTls tls, QuicConfig config) {
         InetSocketAddress any = new InetSocketAddress(remote.getAddress() instanceof java.net.Inet6Address ? "::"
                 : "0.0.0.0", 0);
-        return new QuicEndpoint(tls, config, null).bind(loops, any);
+        return new QuicEndpoint(loops, tls, config, null).bind(any);
     }
 
     /**
      * Builds the codecs (Netty seeds them from the OS entropy source, so not on an event loop), then binds
      * {@code local}. The bound address keeps {@code local}'s IP: a wildcard socket may report another family's.
      */
-    private Mono<QuicEndpoint> bind(QuicLoops loops, InetSocketAddress local) {
+    private Mono<QuicEndpoint> bind(InetSocketAddress local) {
         return Mono.fromCallable(this::codecs)
                 .subscribeOn(Schedulers.boundedElastic())
                 .flatMap(codecs -> Mono.create(sink -> {
@@ -118,6 +129,7 @@ final class QuicEndpoint {
             codecs.put(PacketRouter.SERVER_CODEC, configure(new QuicServerCodecBuilder(), config)
                     .sslContext(tls.server())
                     .tokenHandler(NoRetry.INSTANCE)
+                    .option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, loops.datagramAllocator())
                     .connectionIdAddressGenerator(ConnectionIds.INSTANCE)
                     .resetTokenGenerator(ConnectionIds.INSTANCE)
                     .handler(new ChannelInitializer<QuicChannel>() {
@@ -144,7 +156,10 @@ final class QuicEndpoint {
                 .initialMaxStreamsBidirectional(config.maxInboundStreams())
                 .initialMaxStreamsUnidirectional(0)
                 .initialMaxStreamDataUnidirectional(0)
-                .localConnectionIdLength(PacketRouter.CONNECTION_ID_LENGTH);
+                .localConnectionIdLength(PacketRouter.CONNECTION_ID_LENGTH)
+                .discoverPmtu(true)
+                .maxSendUdpPayloadSize(MAX_UDP_PAYLOAD)
+                .maxRecvUdpPayloadSize(MAX_UDP_PAYLOAD);
     }
 
     /**
@@ -160,8 +175,7 @@ final class QuicEndpoint {
         accepted++;
         track(channel);
         channel.closeFuture().addListener(f -> accepted--);
-        channel.pipeline().addLast(QuicSession.inbound(config.handshakeTimeout(),
-                session -> onAccepted.accept(this, session)));
+        channel.pipeline().addLast(QuicSession.inbound(config, session -> onAccepted.accept(this, session)));
     }
 
     /**
@@ -191,8 +205,9 @@ final class QuicEndpoint {
                     .streamOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
                             handshakeTimeout.toMillis()))
+                    .option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, loops.datagramAllocator())
                     .remoteAddress(remote)
-                    .connectionAddress(new QuicConnectionAddress(id))
+                    .localConnectionAddress(new QuicConnectionAddress(id))
                     .connect(promise);
         });
         return promise;
@@ -213,6 +228,11 @@ final class QuicEndpoint {
 
     QuicTls tls() {
         return tls;
+    }
+
+    /** The socket's event loop, where all its connections live. */
+    EventLoop eventLoop() {
+        return udp.eventLoop();
     }
 
     /** The bound address, as a {@code /quic-v1} multiaddr. */

@@ -2,6 +2,8 @@ package io.peerflux.transport.quic;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.DatagramChannel;
+import io.netty.handler.codec.quic.EpollQuicUtils;
+import io.netty.handler.codec.quic.SegmentedDatagramPacketAllocator;
 import reactor.netty.resources.LoopResources;
 
 /**
@@ -17,13 +19,18 @@ final class QuicLoops {
     }
 
     private final EventLoopGroup group;
+    private static final int SEGMENTS_PER_SEND = 16;
+
     private final Class<? extends DatagramChannel> datagramType;
+    private final SegmentedDatagramPacketAllocator datagramAllocator;
 
     private QuicLoops() {
         LoopResources resources = LoopResources.create("peerflux-quic",
                 Runtime.getRuntime().availableProcessors(), true);
         group = resources.onServer(LoopResources.hasNativeSupport());
         datagramType = resources.onChannelClass(DatagramChannel.class, group);
+        datagramAllocator = datagramType.getName().startsWith("io.netty.channel.epoll.")
+                ? EpollQuicUtils.newSegmentedAllocator(SEGMENTS_PER_SEND) : SegmentedDatagramPacketAllocator.NONE;
     }
 
     static QuicLoops shared() {
@@ -36,5 +43,13 @@ final class QuicLoops {
 
     Class<? extends DatagramChannel> datagramType() {
         return datagramType;
+    }
+
+    /**
+     * How QUIC channels should allocate outgoing datagrams: with epoll, batches of up to
+     * {@value #SEGMENTS_PER_SEND} packets go to the kernel in one segmented send (UDP GSO) where it supports that.
+     */
+    SegmentedDatagramPacketAllocator datagramAllocator() {
+        return datagramAllocator;
     }
 }

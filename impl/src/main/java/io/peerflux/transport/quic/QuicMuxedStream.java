@@ -6,6 +6,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.channel.socket.ChannelOutputShutdownException;
+import io.netty.handler.codec.quic.DefaultQuicStreamFrame;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamFrame;
 import io.netty.handler.codec.quic.QuicStreamResetException;
@@ -26,17 +27,31 @@ import org.slf4j.LoggerFactory;
  * while fewer than {@link #READ_AHEAD} delivered bytes wait to be {@link #consumed}. QUIC extends the remote's
  * credit as data is read out of the codec, so a stalled reader holds the remote to one stream window plus one read.
  *
- * <p>Closing: {@link #closeWrite} queues a FIN behind the data written so far; {@link #reset} aborts both directions
+ * <p>Closing: {@link #closeWrite} sends a FIN after the data written so far; {@link #reset} aborts both directions
  * (RESET_STREAM and STOP_SENDING with code {@value #RESET_CODE}). Either of those from the remote, or a write the
- * remote stopped, resets the stream as "by remote".
+ * remote stopped, resets the stream as "by remote"; a RESET_STREAM is noticed when the stream is next read, so a
+ * reader that stalls learns of it once it consumes what it already has.
+ *
+ * <p>The FIN rides on the last data whenever it can. quiche may forget a FIN sent on its own, in a zero-length
+ * STREAM frame, when the stream's data is acknowledged before that frame leaves (cloudflare/quiche#2525), and the
+ * remote then never sees the end of the stream. So the last buffer of each {@link #flush} is handed to the codec
+ * only in a later event-loop task, unless {@link #closeWrite} comes first and sends it with the FIN; a FIN with no
+ * data left is written from a task of its own, where the codec tries to send it at once rather than at the end of a
+ * read batch (acknowledgements later in the batch could complete the stream first). That narrows the window but
+ * cannot close it: when the congestion window is full the lone FIN waits, and if the acknowledgement of the stream's
+ * last data arrives first, quiche 0.24.5 (in Netty 4.2.18) drops it. A responder that half-closes only after the
+ * remote did, as echo does, is exposed while the window is full; the fix is upstream (cloudflare/quiche#2665).
  *
  * <p>Ownership: {@link #write} takes the buffer, whatever the stream's state; {@link Listener#onData} hands each
- * buffer to the listener. Buffers held for a listener are released on reset, including when the connection closes.
+ * buffer to the listener. Buffers held in either direction are released on reset, including when the connection
+ * closes.
  */
 final class QuicMuxedStream extends ChannelInboundHandlerAdapter implements MuxedStream {
 
     /** Reads are asked for while fewer than this many delivered bytes await consumption. */
     static final int READ_AHEAD = 64 * 1024;
+    /** The stream is writable while fewer than this many written bytes wait in the codec for flow-control credit. */
+    static final int MAX_UNSENT = 64 * 1024;
     /** The application error code of a stream reset. */
     static final int RESET_CODE = 0;
 
@@ -52,6 +67,10 @@ final class QuicMuxedStream extends ChannelInboundHandlerAdapter implements Muxe
     private boolean remoteClosed;
     private boolean remoteCloseDelivered;
     private boolean writeClosed;
+    /** The last buffer written, not yet handed to the codec (see the class comment). */
+    private ByteBuf lastWrite;
+    private boolean lastWriteTaskScheduled;
+    private int unsent;
     private Throwable resetCause;
     private boolean resetDelivered;
 
@@ -98,36 +117,55 @@ final class QuicMuxedStream extends ChannelInboundHandlerAdapter implements Muxe
             data.release();
             return;
         }
-        channel.write(data, channel.voidPromise());
+        // Set first: handing over the previous buffer may make the channel writable and bring the next write.
+        ByteBuf previous = lastWrite;
+        lastWrite = data;
+        if (previous != null) {
+            send(previous, previous.readableBytes());
+        }
     }
 
+    /** Flushes all but the last buffer at once; that one follows in a later task unless a FIN picks it up. */
     @Override
     public void flush() {
         channel.flush();
-    }
-
-    @Override
-    public boolean isWritable() {
-        return resetCause == null && !writeClosed && channel.isWritable();
+        if (lastWrite != null && !lastWriteTaskScheduled) {
+            lastWriteTaskScheduled = true;
+            channel.eventLoop().execute(() -> {
+                lastWriteTaskScheduled = false;
+                ByteBuf data = lastWrite;
+                lastWrite = null;
+                if (data != null) {
+                    send(data, data.readableBytes());
+                }
+            });
+        }
     }
 
     /**
-     * {@inheritDoc}
-     *
-     * <p>The FIN is a zero-length STREAM frame that queues behind writes still waiting for flow-control credit. It
-     * is written from a task of its own: there the codec sends it at once, whereas from within the codec's read
-     * processing it would wait for the end of the batch, and quiche may forget a zero-length FIN whose stream
-     * completes meanwhile (cloudflare/quiche#2525: its data all acknowledged, or the remote's FIN read).
+     * Writable while the codec has room and holds fewer than {@link #MAX_UNSENT} bytes not yet passed to quiche. The
+     * second check matters: the codec turns writable again as soon as some queued data leaves, however much stays.
      */
+    @Override
+    public boolean isWritable() {
+        return resetCause == null && !writeClosed && unsent < MAX_UNSENT && channel.isWritable();
+    }
+
     @Override
     public void closeWrite() {
         if (resetCause == null && !writeClosed) {
             writeClosed = true;
-            channel.eventLoop().execute(() -> {
-                if (resetCause == null && channel.isActive()) {
-                    channel.writeAndFlush(QuicStreamFrame.EMPTY_FIN, channel.voidPromise());
-                }
-            });
+            ByteBuf data = lastWrite;
+            lastWrite = null;
+            if (data != null) {
+                send(new DefaultQuicStreamFrame(data, true), data.readableBytes());
+            } else {
+                channel.eventLoop().execute(() -> {
+                    if (resetCause == null && channel.isActive()) {
+                        send(QuicStreamFrame.EMPTY_FIN, 0);
+                    }
+                });
+            }
         }
     }
 
@@ -192,6 +230,11 @@ final class QuicMuxedStream extends ChannelInboundHandlerAdapter implements Muxe
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        failed(cause);
+    }
+
+    /** A read or write failed: the remote reset or stopped the stream, the connection closed, or something broke. */
+    private void failed(Throwable cause) {
         if (resetCause != null) {
             return;
         }
@@ -208,16 +251,32 @@ final class QuicMuxedStream extends ChannelInboundHandlerAdapter implements Muxe
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (resetCause == null && !(writeClosed && remoteClosed)) {
+        boolean cleanly = resetCause == null && writeClosed && remoteClosed;
+        if (resetCause == null && !cleanly) {
             // Closed under us: the connection went away.
             resetCause = StreamResetException.connectionClosed(id(), null);
             releaseBuffered();
+            releaseLastWrite();
             deliverPending();
         }
-        session.streamClosed(this);
+        session.streamClosed(this, cleanly);
     }
 
     // ---- internals ----
+
+    /** Hands {@code message} ({@code bytes} of data) to the codec, counting it as unsent until quiche took it. */
+    private void send(Object message, int bytes) {
+        unsent += bytes;
+        channel.writeAndFlush(message).addListener(written -> {
+            boolean wasWritable = isWritable();
+            unsent -= bytes;
+            if (!written.isSuccess()) {
+                failed(written.cause());
+            } else if (!wasWritable && listener != null && isWritable()) {
+                listener.onWritable();
+            }
+        });
+    }
 
     private void readIfWanted() {
         if (resetCause == null && !remoteClosed && unconsumed < READ_AHEAD && channel.isActive()) {
@@ -229,6 +288,7 @@ final class QuicMuxedStream extends ChannelInboundHandlerAdapter implements Muxe
     private void abort(Throwable cause) {
         resetCause = cause;
         releaseBuffered();
+        releaseLastWrite();
         if (channel.isActive()) {
             channel.shutdown(RESET_CODE);
             channel.close();
@@ -254,6 +314,13 @@ final class QuicMuxedStream extends ChannelInboundHandlerAdapter implements Muxe
         } else if (remoteClosed && !remoteCloseDelivered) {
             remoteCloseDelivered = true;
             l.onRemoteClose();
+        }
+    }
+
+    private void releaseLastWrite() {
+        if (lastWrite != null) {
+            lastWrite.release();
+            lastWrite = null;
         }
     }
 

@@ -41,7 +41,21 @@ final class QuicSession extends ChannelInboundHandlerAdapter implements RawConne
 
     private static final Logger log = LoggerFactory.getLogger(QuicSession.class);
 
+    /** The stream handler of every QUIC channel: hands each stream the remote opens to its connection's session. */
+    static final ChannelHandler INBOUND_STREAMS = new ChannelInitializer<QuicStreamChannel>() {
+        @Override
+        protected void initChannel(QuicStreamChannel streamChannel) {
+            QuicSession session = streamChannel.parent().pipeline().get(QuicSession.class);
+            if (session == null) {
+                streamChannel.close();
+            } else {
+                session.accepted(streamChannel);
+            }
+        }
+    };
+
     private final Direction direction;
+    private final int maxResetStreams;
     private final Duration handshakeTimeout;
     /** Told when an inbound connection's handshake completed and the remote is known; {@code null} outbound. */
     private final Consumer<QuicSession> onEstablished;
@@ -50,24 +64,29 @@ final class QuicSession extends ChannelInboundHandlerAdapter implements RawConne
     private ScheduledFuture<?> handshakeTimer;
     private SecureSession secured;
     private Consumer<MuxedStream> inbound;
+    /** Streams the remote opened before {@link #start}; QUIC's stream limit bounds them. */
     private ArrayDeque<QuicMuxedStream> unclaimed = new ArrayDeque<>();
     private volatile int streamCount;
     private int outboundCount;
+    private int resetStreams;
 
-    private QuicSession(Direction direction, Duration handshakeTimeout, Consumer<QuicSession> onEstablished) {
+    private QuicSession(Direction direction, int maxResetStreams, Duration handshakeTimeout,
+                        Consumer<QuicSession> onEstablished) {
         this.direction = direction;
+        this.maxResetStreams = maxResetStreams;
         this.handshakeTimeout = handshakeTimeout;
         this.onEstablished = onEstablished;
     }
 
     /** A connection we dial; its handshake timeout is the dial's connect timeout. */
-    static QuicSession outbound() {
-        return new QuicSession(Direction.OUTBOUND, null, null);
+    static QuicSession outbound(QuicConfig config) {
+        return new QuicSession(Direction.OUTBOUND, config.maxResetStreams(), null, null);
     }
 
-    /** A connection a listener accepted: dropped unless established within {@code handshakeTimeout}. */
-    static QuicSession inbound(Duration handshakeTimeout, Consumer<QuicSession> onEstablished) {
-        return new QuicSession(Direction.INBOUND, handshakeTimeout, onEstablished);
+    /** A connection a listener accepted: dropped unless established within the handshake timeout. */
+    static QuicSession inbound(QuicConfig config, Consumer<QuicSession> onEstablished) {
+        return new QuicSession(Direction.INBOUND, config.maxResetStreams(), config.handshakeTimeout(),
+                onEstablished);
     }
 
     QuicChannel channel() {
@@ -134,7 +153,7 @@ final class QuicSession extends ChannelInboundHandlerAdapter implements RawConne
                     return;
                 }
                 if (channel.peerAllowedStreams(QuicStreamType.BIDIRECTIONAL) <= 0) {
-                    sink.error(LimitExceededException.of("streams the remote allows on " + channel, outboundCount, 1,
+                    sink.error(LimitExceededException.of("quic streams the remote allows", outboundCount, 1,
                             outboundCount));
                     return;
                 }
@@ -171,19 +190,6 @@ final class QuicSession extends ChannelInboundHandlerAdapter implements RawConne
 
     // ---- streams ----
 
-    /** The stream handler of every QUIC channel: hands each stream the remote opens to its connection's session. */
-    static final ChannelHandler INBOUND_STREAMS = new ChannelInitializer<QuicStreamChannel>() {
-        @Override
-        protected void initChannel(QuicStreamChannel streamChannel) {
-            QuicSession session = streamChannel.parent().pipeline().get(QuicSession.class);
-            if (session == null) {
-                streamChannel.close();
-            } else {
-                session.accepted(streamChannel);
-            }
-        }
-    };
-
     /** A stream the remote opened: becomes a {@link QuicMuxedStream}, held until {@link #start} if need be. */
     void accepted(QuicStreamChannel streamChannel) {
         QuicMuxedStream stream = new QuicMuxedStream(this, Direction.INBOUND);
@@ -202,10 +208,19 @@ final class QuicSession extends ChannelInboundHandlerAdapter implements RawConne
         }
     }
 
-    void streamClosed(QuicMuxedStream stream) {
+    /**
+     * A stream ended, {@code cleanly} when both sides sent FIN. Netty's codec keeps the state of every other stream
+     * until the connection closes (it forgets a stream only once its FIN was read), so after
+     * {@link QuicConfig#maxResetStreams()} of those the connection is closed to bound that memory.
+     */
+    void streamClosed(QuicMuxedStream stream, boolean cleanly) {
         streamCount--;
         if (stream.direction() == Direction.OUTBOUND) {
             outboundCount--;
+        }
+        if (!cleanly && ++resetStreams == maxResetStreams) {
+            log.debug("{}: closing after {} reset streams", channel, resetStreams);
+            channel.close(true, 0, Unpooled.EMPTY_BUFFER);
         }
     }
 

@@ -213,6 +213,19 @@ class QuicTest {
     }
 
     @Test
+    void aDialThatGetsNoAnswerTimesOutAfterTheHandshakeTimeout() throws Exception {
+        Host client = host(QuicConfig.defaults().withHandshakeTimeout(Duration.ofSeconds(1)), b -> b);
+        try (java.net.DatagramSocket silent = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            Multiaddr address = Multiaddr.of("/ip4/127.0.0.1/udp/" + silent.getLocalPort() + "/quic-v1");
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> client.connect(address).block(TIMEOUT))
+                    .isInstanceOf(DialException.class)
+                    .hasMessageContaining("timed out");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
     void streamsBeyondTheRemotesLimitAreRefusedAndTheHostKeepsServing() {
         Host server = host(QuicConfig.defaults().withMaxInboundStreams(4), b -> b.listen(LOOPBACK));
         Host client = host();
@@ -249,6 +262,28 @@ class QuicTest {
     }
 
     @Test
+    void aPeerStillSendingAfterAResetIsHarmless() {
+        Host server = host();
+        Host client = host();
+        Connection connection = client.connect(address(server)).block(TIMEOUT);
+        Stream stream = connection.newStream(SOURCE).block(TIMEOUT);
+        // The server starts sending 64 MiB; we take one buffer and reset while it is still writing.
+        ByteBuf first = stream.send(Mono.just(Unpooled.buffer(8).writeLong(64 << 20)))
+                .then(stream.closeWrite())
+                .thenMany(stream.receive())
+                .next()
+                .map(ByteBuf::retain)
+                .block(TIMEOUT);
+        assertThat(first.readableBytes()).isPositive();
+        first.release();
+        stream.reset().block(TIMEOUT);
+        StepVerifier.create(stream.onClose()).verifyComplete();
+        // The server's send failed (its writes were stopped) rather than completing, and the connection is fine.
+        assertThat(Echo.echo(connection, random(100_000), 10_000).block(TIMEOUT)).isEqualTo(100_000);
+        assertThat(sourceSentNanos).isZero();
+    }
+
+    @Test
     void manyResetStreamsLeakNothingAndTheConnectionKeepsWorking() {
         Host server = host();
         Host client = host();
@@ -258,6 +293,21 @@ class QuicTest {
                         .flatMap(s -> s.send(Mono.just(Unpooled.wrappedBuffer(random(2000)))).then(s.reset())), 50)
                 .blockLast(TIMEOUT);
         assertThat(Echo.echo(connection, random(100_000), 10_000).block(TIMEOUT)).isEqualTo(100_000);
+    }
+
+    @Test
+    void aConnectionIsRecycledAfterMaxResetStreams() {
+        Host server = host(QuicConfig.defaults().withMaxResetStreams(20), b -> b.listen(LOOPBACK));
+        Host client = host();
+        Connection connection = client.connect(address(server)).block(TIMEOUT);
+        Flux.range(0, 20)
+                .concatMap(i -> connection.newStream(Echo.PROTOCOL_ID).flatMap(Stream::reset))
+                .blockLast(TIMEOUT);
+        StepVerifier.create(connection.onClose()).verifyComplete();
+        // The next use dials a fresh connection.
+        Connection fresh = client.connect(address(server)).block(TIMEOUT);
+        assertThat(fresh).isNotSameAs(connection);
+        assertThat(Echo.echo(fresh, random(1000), 100).block(TIMEOUT)).isEqualTo(1000);
     }
 
     @Test

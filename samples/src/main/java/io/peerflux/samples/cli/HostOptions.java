@@ -7,6 +7,7 @@ import io.peerflux.host.Peerflux;
 import io.peerflux.mux.mplex.Mplex;
 import io.peerflux.mux.yamux.Yamux;
 import io.peerflux.protocol.echo.Echo;
+import io.peerflux.protocol.perf.Perf;
 import io.peerflux.security.noise.Noise;
 import io.peerflux.security.tls.Tls;
 import io.peerflux.transport.quic.Quic;
@@ -66,6 +67,7 @@ final class HostOptions {
         for (String name : protocols) {
             switch (name) {
                 case "echo" -> builder.handle(Echo.PROTOCOL_ID, Echo.handler());
+                case "perf" -> builder.handle(Perf.PROTOCOL_ID, Perf.handler());
                 default -> throw new IllegalArgumentException("unsupported protocol: " + name);
             }
         }

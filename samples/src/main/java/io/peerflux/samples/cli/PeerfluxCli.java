@@ -1,5 +1,6 @@
 package io.peerflux.samples.cli;
 
+import io.peerflux.samples.daemon.DaemonCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -8,8 +9,9 @@ import picocli.CommandLine.Command;
  * messages on stderr; it exits 0 on success and non-zero with a message on failure.
  */
 @Command(name = "peerflux", mixinStandardHelpOptions = true, version = "peerflux " + io.peerflux.host.Peerflux.VERSION,
-        description = "libp2p for the JVM: run a node, or ping, identify and echo a peer.",
-        subcommands = {NodeCommand.class, PingCommand.class, IdentifyCommand.class, EchoCommand.class})
+        description = "libp2p for the JVM: run a node or a p2pd-compatible daemon, or ping, identify, echo and perf a peer.",
+        subcommands = {NodeCommand.class, PingCommand.class, IdentifyCommand.class, EchoCommand.class, PerfCommand.class,
+            DaemonCommand.class})
 public final class PeerfluxCli {
 
     public static void main(String[] args) {

@@ -1,0 +1,8 @@
+// js-libp2p 3.x uses Promise.withResolvers, which Node 20 lacks.
+if (typeof Promise.withResolvers !== 'function') {
+  Promise.withResolvers = function () {
+    let resolve, reject
+    const promise = new Promise((res, rej) => { resolve = res; reject = rej })
+    return { promise, resolve, reject }
+  }
+}
