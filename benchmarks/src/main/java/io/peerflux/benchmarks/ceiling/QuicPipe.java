@@ -13,14 +13,17 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.handler.codec.quic.DefaultQuicStreamFrame;
+import io.netty.handler.codec.quic.EpollQuicUtils;
 import io.netty.handler.codec.quic.InsecureQuicTokenHandler;
 import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicChannelOption;
 import io.netty.handler.codec.quic.QuicClientCodecBuilder;
 import io.netty.handler.codec.quic.QuicCodecBuilder;
 import io.netty.handler.codec.quic.QuicServerCodecBuilder;
 import io.netty.handler.codec.quic.QuicSslContextBuilder;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
+import io.netty.handler.codec.quic.SegmentedDatagramPacketAllocator;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.handler.ssl.util.SelfSignedCertificate;
 import io.peerflux.transport.quic.QuicConfig;
@@ -35,14 +38,18 @@ import reactor.netty.resources.LoopResources;
  * The bare QUIC ceiling: one Netty QUIC connection on loopback, one bidirectional stream per run from client to
  * server, 64 KiB writes while the stream is writable, the last one with FIN; the run ends when the server has
  * read everything. Settings are Peerflux's where they matter: {@link QuicConfig#defaults()}'s windows and stream
- * limit, Netty's default congestion control (Peerflux sets none), 4 MiB UDP socket buffers, and event loops made
- * by reactor-netty as Peerflux's are (epoll when available). TLS 1.3 with a self-signed certificate and no libp2p
+ * limit, Netty's default congestion control (Peerflux sets none), path MTU discovery up to 1452-byte UDP payloads,
+ * 4 MiB UDP socket buffers, event loops made by reactor-netty as Peerflux's are (epoll when available) and, with
+ * epoll, segmented sends (UDP GSO) of up to 16 packets. TLS 1.3 with a self-signed certificate and no libp2p
  * checks. Client and server each have their own event loop thread.
  */
 public final class QuicPipe implements Ceiling.Pipe {
 
     private static final int CHUNK = 64 * 1024;
-    private static final int SOCKET_BUFFER = 4 << 20; // as Peerflux's QuicEndpoint
+    // As Peerflux's QuicEndpoint and QuicLoops:
+    private static final int SOCKET_BUFFER = 4 << 20;
+    private static final int MAX_UDP_PAYLOAD = 1452;
+    private static final int SEGMENTS_PER_SEND = 16;
     private static final String ALPN = "ceiling";
 
     private final LoopResources serverLoop = LoopResources.create("ceiling-server", 1, true);
@@ -63,6 +70,7 @@ public final class QuicPipe implements Ceiling.Pipe {
                 .sslContext(QuicSslContextBuilder.forServer(certificate.key(), null, certificate.cert())
                         .applicationProtocols(ALPN).build())
                 .tokenHandler(InsecureQuicTokenHandler.INSTANCE)
+                .option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, segmentedSends(serverLoop))
                 .handler(new ChannelInboundHandlerAdapter())
                 .streamOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .streamHandler(new ChannelInitializer<QuicStreamChannel>() {
@@ -79,6 +87,7 @@ public final class QuicPipe implements Ceiling.Pipe {
                 .build();
         clientSocket = bind(clientLoop, client);
         connection = QuicChannel.newBootstrap(clientSocket)
+                .option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, segmentedSends(clientLoop))
                 .handler(new ChannelInboundHandlerAdapter())
                 .streamHandler(new ChannelInboundHandlerAdapter())
                 .remoteAddress(serverSocket.localAddress())
@@ -118,7 +127,16 @@ public final class QuicPipe implements Ceiling.Pipe {
                 .initialMaxStreamDataBidirectionalRemote(config.streamReceiveWindow())
                 .initialMaxStreamsBidirectional(config.maxInboundStreams())
                 .initialMaxStreamsUnidirectional(0)
-                .initialMaxStreamDataUnidirectional(0);
+                .initialMaxStreamDataUnidirectional(0)
+                .discoverPmtu(true)
+                .maxSendUdpPayloadSize(MAX_UDP_PAYLOAD)
+                .maxRecvUdpPayloadSize(MAX_UDP_PAYLOAD);
+    }
+
+    private static SegmentedDatagramPacketAllocator segmentedSends(LoopResources loops) {
+        EventLoopGroup group = loops.onServer(LoopResources.hasNativeSupport());
+        return loops.onChannelClass(DatagramChannel.class, group).getName().startsWith("io.netty.channel.epoll.")
+                ? EpollQuicUtils.newSegmentedAllocator(SEGMENTS_PER_SEND) : SegmentedDatagramPacketAllocator.NONE;
     }
 
     private static Channel bind(LoopResources loops, ChannelHandler codec) throws InterruptedException {
