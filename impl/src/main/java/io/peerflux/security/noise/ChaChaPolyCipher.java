@@ -8,8 +8,8 @@ import java.security.GeneralSecurityException;
  * of 32 zero bits followed by the 64-bit little-endian counter, and a 16-byte tag appended to the ciphertext.
  *
  * <p>This is the seam for the AEAD implementation: {@link #create} uses the provider {@link ChaChaPolyProviders}
- * chose once for this JVM (the fastest present), without the Noise state machines knowing which. Instances are not thread-safe; each
- * belongs to one {@link CipherState}.
+ * chose once for this JVM (the fastest present), without the Noise state machines knowing which. Instances are not
+ * thread-safe; each belongs to one {@link CipherState}.
  */
 interface ChaChaPolyCipher {
 

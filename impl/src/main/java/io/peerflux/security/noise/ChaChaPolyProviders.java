@@ -82,7 +82,10 @@ final class ChaChaPolyProviders {
         return sunJce;
     }
 
-    /** Whether HotSpot here has ChaCha20 and Poly1305 intrinsics (the flags themselves are not readable). */
+    /**
+     * Whether HotSpot here has ChaCha20 and Poly1305 intrinsics, from the JDK version and CPU: the VM's own flags
+     * (UseChaCha20Intrinsics, UsePoly1305Intrinsics) are diagnostic ones, which the management API does not show.
+     */
     private static boolean sunJceIntrinsified() {
         int feature = Runtime.version().feature();
         String arch = System.getProperty("os.arch", "");

@@ -98,7 +98,7 @@ class ChaChaPolyCipherTest {
         return reference(nonce, AD, plaintext);
     }
 
-    /** BouncyCastle's lightweight ChaCha20-Poly1305 with Noise's nonce: 4 zero bytes, then the counter little-endian. */
+    /** BouncyCastle's ChaCha20-Poly1305 with Noise's nonce: 4 zero bytes, then the counter little-endian. */
     private static byte[] reference(long nonce, byte[] ad, byte[] plaintext) {
         byte[] iv = new byte[12];
         for (int i = 0; i < 8; i++) {
