@@ -1,8 +1,9 @@
 // The js-libp2p peer that Peerflux's interop tests drive.
 //
-// Usage: node peer.mjs [--listen MULTIADDR]...
+// Usage: node peer.mjs [--listen MULTIADDR]... [--security noise,tls]
 // Speaks TCP, WebSocket and QUIC; Noise and TLS; Yamux and mplex. Dialers choose: the side that is tested
-// offers only the combination under test, and multistream-select (or QUIC) settles on it.
+// offers only the combination under test, and multistream-select (or QUIC) settles on it. --security limits the
+// secure channels this peer offers (in that order), e.g. for js-to-js runs over TLS (benchmarks/compare.sh).
 // Prints {"event":"ready","peerId":…,"addrs":[…],"protocols":[…]} on stdout, then answers commands, one JSON
 // object per stdin line: {"id":N,"cmd":…,…} → {"id":N,"ok":true,…} or {"id":N,"ok":false,"error":…}.
 // Exits when stdin closes.
@@ -35,8 +36,15 @@ const PERF = '/perf/1.0.0'
 const PERF_PAYLOAD = new Uint8Array(CHUNK)
 
 const listen = []
+let security = ['noise', 'tls']
 for (let i = 2; i < process.argv.length; i++) {
   if (process.argv[i] === '--listen') listen.push(process.argv[++i])
+  else if (process.argv[i] === '--security') security = process.argv[++i].split(',')
+  else throw new Error(`unknown argument ${process.argv[i]}`)
+}
+const encrypters = { noise, tls }
+for (const name of security) {
+  if (encrypters[name] == null) throw new Error(`unknown security ${name}: use noise and/or tls`)
 }
 
 const node = await createLibp2p({
@@ -46,7 +54,7 @@ const node = await createLibp2p({
       : ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws', '/ip4/127.0.0.1/udp/0/quic-v1']
   },
   transports: [tcp(), webSockets(), quic()],
-  connectionEncrypters: [noise(), tls()],
+  connectionEncrypters: security.map(name => encrypters[name]()),
   streamMuxers: [yamux(), mplex()],
   services: {
     identify: identify(),

@@ -7,9 +7,9 @@ import java.security.GeneralSecurityException;
  * ChaCha20-Poly1305 (RFC 8439) under one fixed key, as Noise's ChaChaPoly cipher functions use it: a 96-bit nonce
  * of 32 zero bits followed by the 64-bit little-endian counter, and a 16-byte tag appended to the ciphertext.
  *
- * <p>This is the seam for the AEAD implementation: {@link #create} picks the fastest one available once, so a
- * native provider can be added without touching the Noise state machines. Instances are not thread-safe; each
- * belongs to one {@link CipherState}.
+ * <p>This is the seam for the AEAD implementation: {@link #create} uses the provider {@link ChaChaPolyProviders}
+ * chose once for this JVM (the fastest present), without the Noise state machines knowing which. Instances are not
+ * thread-safe; each belongs to one {@link CipherState}.
  */
 interface ChaChaPolyCipher {
 
@@ -36,6 +36,6 @@ interface ChaChaPolyCipher {
 
     /** A cipher keyed with {@code key} (32 bytes) from the implementation chosen for this JVM. */
     static ChaChaPolyCipher create(byte[] key) {
-        return new JcaChaChaPolyCipher(key);
+        return new JcaChaChaPolyCipher(key, ChaChaPolyProviders.selected());
     }
 }

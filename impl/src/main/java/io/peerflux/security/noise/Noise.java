@@ -45,6 +45,7 @@ public final class Noise implements SecureTransport {
             throw new IllegalStateException("the JDK always has a DRBG", e);
         }
         random.nextBytes(new byte[1]);
+        ChaChaPolyProviders.selected(); // chooses (and may load) the cipher provider here, not on an event loop
     }
 
     /** Noise with {@link NoiseConfig#defaults()}. */
