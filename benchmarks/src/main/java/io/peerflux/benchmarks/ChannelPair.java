@@ -1,7 +1,6 @@
 package io.peerflux.benchmarks;
 
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.util.ReferenceCountUtil;
 
 /**
  * Two {@link EmbeddedChannel}s wired back to back with no socket in between: what one side writes and flushes
@@ -34,9 +33,5 @@ final class ChannelPair {
         for (EmbeddedChannel channel : new EmbeddedChannel[] {a, b}) {
             channel.finishAndReleaseAll();
         }
-    }
-
-    static void release(Object message) {
-        ReferenceCountUtil.release(message);
     }
 }

@@ -24,7 +24,7 @@ import reactor.core.publisher.Sinks;
  * permits ("a single static keypair may be generated when noise-libp2p is initialized and used for all sessions",
  * noise/README.md, "Static Key Authentication"); it is never stored. Forward secrecy comes from the ephemeral keys,
  * fresh for every handshake. Reusing it saves each handshake a key derivation and, since the signed payload then
- * stays the same, an identity signature: about a seventh of a handshake's CPU time.
+ * stays the same, an identity signature: about a tenth of a handshake's CPU time in a profile.
  */
 public final class Noise implements SecureTransport {
 
