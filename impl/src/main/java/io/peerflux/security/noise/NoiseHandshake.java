@@ -57,10 +57,15 @@ final class NoiseHandshake {
      * @param ephemeralPrivateKey this side's ephemeral X25519 private key (32 bytes), fresh for every handshake
      */
     NoiseHandshake(boolean initiator, byte[] prologue, byte[] staticPrivateKey, byte[] ephemeralPrivateKey) {
+        this(initiator, prologue, StaticKey.of(staticPrivateKey), ephemeralPrivateKey);
+    }
+
+    /** As above, with a static key pair that may serve many handshakes (its public key is derived only once). */
+    NoiseHandshake(boolean initiator, byte[] prologue, StaticKey staticKey, byte[] ephemeralPrivateKey) {
         this.initiator = initiator;
-        this.localStatic = new X25519PrivateKeyParameters(staticPrivateKey, 0);
+        this.localStatic = staticKey.privateKey();
         this.localEphemeral = new X25519PrivateKeyParameters(ephemeralPrivateKey, 0);
-        this.localStaticPublic = localStatic.generatePublicKey().getEncoded();
+        this.localStaticPublic = staticKey.publicKey();
         this.localEphemeralPublic = localEphemeral.generatePublicKey().getEncoded();
         try {
             this.sha256 = MessageDigest.getInstance("SHA-256");
@@ -178,6 +183,15 @@ final class NoiseHandshake {
         return initiator
                 ? new TransportCiphers(initiatorToResponder, responderToInitiator)
                 : new TransportCiphers(responderToInitiator, initiatorToResponder);
+    }
+
+    /** A static X25519 key pair; immutable, so one may serve concurrent handshakes. */
+    record StaticKey(X25519PrivateKeyParameters privateKey, byte[] publicKey) {
+
+        static StaticKey of(byte[] privateKey) {
+            X25519PrivateKeyParameters key = new X25519PrivateKeyParameters(privateKey, 0);
+            return new StaticKey(key, key.generatePublicKey().getEncoded());
+        }
     }
 
     /** The two directions of a finished handshake. */

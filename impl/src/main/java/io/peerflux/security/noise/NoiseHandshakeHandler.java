@@ -44,7 +44,7 @@ final class NoiseHandshakeHandler extends ByteToMessageDecoder {
 
     private final NoiseHandshake handshake;
     private final boolean initiator;
-    private final PrivateKey identity;
+    private final byte[] localPayload;
     private final PeerId expectedRemote;
     private final List<String> muxers;
     private final Duration timeout;
@@ -57,15 +57,16 @@ final class NoiseHandshakeHandler extends ByteToMessageDecoder {
     private List<String> remoteMuxers;
 
     /**
+     * @param localPayload our signed handshake payload, from {@link #payload}, for the handshake's static key
      * @param expectedRemote the peer the initiator dialed, or {@code null} to accept any
-     * @param muxers the muxers to offer in the handshake, in preference order
+     * @param muxers the muxers offered in {@code localPayload}, in preference order
      */
-    NoiseHandshakeHandler(NoiseHandshake handshake, boolean initiator, PrivateKey identity, PeerId expectedRemote,
+    NoiseHandshakeHandler(NoiseHandshake handshake, boolean initiator, byte[] localPayload, PeerId expectedRemote,
                           List<String> muxers, Duration timeout, NoiseTransportEncoder encoder,
                           Sinks.One<SecureSession> result) {
         this.handshake = handshake;
         this.initiator = initiator;
-        this.identity = identity;
+        this.localPayload = localPayload;
         this.expectedRemote = expectedRemote;
         this.muxers = muxers;
         this.timeout = timeout;
@@ -121,10 +122,10 @@ final class NoiseHandshakeHandler extends ByteToMessageDecoder {
         byte[] payload = handshake.readMessage(message);
         if (initiator) { // <- e, ee, s, es: the responder is authenticated, answer and finish
             authenticate(payload);
-            send(ctx, handshake.writeMessage(localPayload()));
+            send(ctx, handshake.writeMessage(localPayload));
             complete(ctx);
         } else if (!handshake.isComplete()) { // -> e: its payload is unauthenticated and ignored
-            send(ctx, handshake.writeMessage(localPayload()));
+            send(ctx, handshake.writeMessage(localPayload));
             ctx.flush();
         } else { // -> s, se
             authenticate(payload);
@@ -132,9 +133,13 @@ final class NoiseHandshakeHandler extends ByteToMessageDecoder {
         }
     }
 
-    /** The signed payload, with our muxers as extensions (never in message 1, which is not yet secret). */
-    private byte[] localPayload() {
-        byte[] signed = concat(STATIC_KEY_SIGNATURE_PREFIX, handshake.localStaticPublicKey());
+    /**
+     * The signed payload: {@code identity} signs the Noise static public key, and our muxers ride along as
+     * extensions. Sent in messages 2 and 3 only (message 1 is not yet secret). It depends on nothing else, so one
+     * payload serves every handshake with the same static key, identity and muxers.
+     */
+    static byte[] payload(PrivateKey identity, byte[] staticPublicKey, List<String> muxers) {
+        byte[] signed = concat(STATIC_KEY_SIGNATURE_PREFIX, staticPublicKey);
         NoiseHandshakePayload.Builder payload = NoiseHandshakePayload.newBuilder()
                 .setIdentityKey(ByteString.copyFrom(identity.publicKey().marshal()))
                 .setIdentitySig(ByteString.copyFrom(identity.sign(signed)));

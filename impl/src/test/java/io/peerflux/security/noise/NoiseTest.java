@@ -58,6 +58,33 @@ class NoiseTest {
     }
 
     @Test
+    void oneNoiseServesManyIdentitiesWithFreshEphemeralKeys() {
+        // One Noise instance keeps its static key and caches its signed payload: a second identity (or muxer list)
+        // must be signed anew, and every handshake still opens with a fresh ephemeral key.
+        Noise shared = Noise.create();
+        List<ByteBuf> firstMessages = new java.util.ArrayList<>();
+        for (List<String> muxers : List.of(List.of(YAMUX), List.of(YAMUX), List.of(MPLEX))) {
+            for (int i = 0; i < 2; i++) {
+                EmbeddedPeer from = EmbeddedPeer.create();
+                EmbeddedPeer to = EmbeddedPeer.create();
+                from.secure(shared, true, to.peerId(), muxers);
+                to.secure(shared, false, null, muxers);
+                ByteBuf first = from.channel.readOutbound();
+                firstMessages.add(first.copy());
+                EmbeddedPeer.receive(to, first);
+                exchange(from, to);
+                assertThat(to.result.getNow(null).remotePeer()).isEqualTo(from.peerId());
+                assertThat(from.result.getNow(null).remotePeer()).isEqualTo(to.peerId());
+                assertThat(from.result.getNow(null).earlyMuxer()).isEqualTo(muxers.get(0));
+                from.finish();
+                to.finish();
+            }
+        }
+        assertThat(firstMessages).doesNotHaveDuplicates();
+        firstMessages.forEach(ByteBuf::release);
+    }
+
+    @Test
     void handshakeIsThreeLengthPrefixedMessages() {
         dialer.secure(noise, true, null, List.of());
         listener.secure(noise, false, null, List.of());
