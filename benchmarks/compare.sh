@@ -3,8 +3,9 @@
 # throughput over tcp+noise+yamux, tcp+tls+yamux and quic-v1, interleaved and repeated on one JDK, medians and ratios
 # printed, CSV + PNG written under benchmarks/results/. The JDK is $JAVA_HOME's, else the java on the PATH.
 #
-# Usage: benchmarks/compare.sh [--bytes N] [--runs R] [--upload] [--only REGEX] [--out DIR]
+# Usage: benchmarks/compare.sh [--bytes N] [--runs R] [--warmup W] [--upload] [--only REGEX] [--out DIR]
 #   --bytes   bytes per transfer (default 268435456 = 256 MiB)   --runs  runs per case (default 5)
+#   --warmup  transfers before the one that counts, per run (default 3)
 #   --upload  also measure client->server                         --only  cases whose "pair stack" label matches
 # Java system properties for every Java child: JAVA_OPTS='-Dpeerflux.chacha.provider=Conscrypt' benchmarks/compare.sh
 set -euo pipefail

@@ -21,14 +21,15 @@ import java.util.regex.Pattern;
  * as CSV and a PNG chart (see {@link Report}).
  *
  * <p>How: listeners are long-lived processes started once (Peerflux {@code peerflux node --protocols perf}, the
- * interop {@code peer.mjs}); each Peerflux or ceiling measurement is a fresh client JVM doing two transfers, of
- * which only the second counts (the first warms the JIT); the js client is one long-lived {@code peer.mjs} process,
- * also asked twice per measurement. Cases are interleaved: each round runs every case once, starting one case later
+ * interop {@code peer.mjs}); each Peerflux or ceiling measurement is a fresh client JVM doing {@code --warmup}
+ * transfers that do not count (a fresh JVM needs about a gigabyte before the JIT has settled: the first of several
+ * 256 MiB QUIC transfers ran at a third of the steady speed) and then the one that counts; the js client is one
+ * long-lived {@code peer.mjs} process, asked the same number of times per measurement. Cases are interleaved: each round runs every case once, starting one case later
  * than the round before, so slow drifts of a shared machine spread over all cases. The headline direction is
  * download (server to client, what {@code /perf} calls download); {@code --upload} measures the other direction in
  * the same perf runs.
  *
- * <p>Usage: {@code Compare [--bytes N] [--runs R] [--upload] [--only REGEX] [--out DIR]}, from the repository root.
+ * <p>Usage: {@code Compare [--bytes N] [--runs R] [--warmup W] [--upload] [--only REGEX] [--out DIR]}, from the repository root.
  * System properties {@code peerflux.*} of this JVM are passed to every Java child (e.g.
  * {@code -Dpeerflux.chacha.provider=Conscrypt}).
  */
@@ -48,6 +49,8 @@ public final class Compare {
 
     private final long bytes;
     private final long upload;
+    /** Transfers per measurement before the one that counts. */
+    private final int warmup;
     private final Path root;
     private final String java;
     private final List<String> javaProperties = new ArrayList<>();
@@ -88,8 +91,9 @@ public final class Compare {
         }
     }
 
-    private Compare(long bytes, boolean upload, Path root) {
+    private Compare(long bytes, int warmup, boolean upload, Path root) {
         this.bytes = bytes;
+        this.warmup = warmup;
         this.upload = upload ? bytes : 0;
         this.root = root;
         this.java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -100,6 +104,7 @@ public final class Compare {
     public static void main(String[] args) throws Exception {
         long bytes = 256L << 20;
         int runs = 5;
+        int warmup = 3;
         boolean upload = false;
         Pattern only = Pattern.compile(".*");
         Path out = Path.of("benchmarks", "results");
@@ -107,20 +112,21 @@ public final class Compare {
             switch (args[i]) {
                 case "--bytes" -> bytes = Long.parseLong(args[++i]);
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
+                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--upload" -> upload = true;
                 case "--only" -> only = Pattern.compile(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
                 default -> {
                     System.err.println("unknown argument " + args[i] + "\nusage: Compare [--bytes N] [--runs R] "
-                            + "[--upload] [--only REGEX] [--out DIR]");
+                            + "[--warmup W] [--upload] [--only REGEX] [--out DIR]");
                     System.exit(2);
                 }
             }
         }
-        Compare compare = new Compare(bytes, upload, Path.of("").toAbsolutePath());
+        Compare compare = new Compare(bytes, warmup, upload, Path.of("").toAbsolutePath());
         String jdk = System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version");
         System.out.println("JDK: " + jdk + " (" + System.getProperty("java.home") + ")");
-        System.out.printf(Locale.ROOT, "%d MiB per transfer, %d runs per case, download%s%n", bytes >> 20, runs,
+        System.out.printf(Locale.ROOT, "%d MiB per transfer, %d runs per case after %d warm-up transfers, download%s%n", bytes >> 20, runs, warmup,
                 upload ? " and upload" : "");
         List<Case> cases = new ArrayList<>();
         for (Case c : compare.cases()) {
@@ -171,12 +177,12 @@ public final class Compare {
         }
     }
 
-    /** A ceiling program in a fresh JVM on this JVM's class path: two transfers, the second counts. */
+    /** A ceiling program in a fresh JVM on this JVM's class path: the last transfer counts. */
     private Sample ceiling(String program) throws Exception {
         List<String> command = new ArrayList<>(List.of(java));
         command.addAll(javaProperties);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"),
-                "io.peerflux.benchmarks.ceiling." + program, "--bytes", Long.toString(bytes), "--repeat", "2"));
+                "io.peerflux.benchmarks.ceiling." + program, "--bytes", Long.toString(bytes), "--repeat", Integer.toString(warmup + 1)));
         try (Child child = Child.start(program, command)) {
             List<JsonNode> lines = child.awaitExit(clientTimeout());
             JsonNode last = last(lines, "gbps", program);
@@ -184,12 +190,12 @@ public final class Compare {
         }
     }
 
-    /** {@code peerflux perf} in a fresh JVM, offering only {@code stack}'s security: two runs, the second counts. */
+    /** {@code peerflux perf} in a fresh JVM, offering only {@code stack}'s security: the last run counts. */
     private Sample peerfluxClient(String stack, String address) throws Exception {
         List<String> command = new ArrayList<>(List.of(java));
         command.addAll(javaProperties);
         command.addAll(List.of("-jar", jar("samples/target/peerflux.jar"), "perf", address,
-                "--upload", Long.toString(upload), "--download", Long.toString(bytes), "--repeat", "2",
+                "--upload", Long.toString(upload), "--download", Long.toString(bytes), "--repeat", Integer.toString(warmup + 1),
                 "--security", stack.equals(TLS) ? "tls" : "noise"));
         try (Child child = Child.start("peerflux perf", command)) {
             JsonNode last = last(child.awaitExit(clientTimeout()), "run", "peerflux perf");
@@ -197,7 +203,7 @@ public final class Compare {
         }
     }
 
-    /** The long-lived js client: two perf requests, the second counts. */
+    /** The long-lived js client: the last of {@code warmup + 1} perf requests counts. */
     private Sample jsClient(String address) throws Exception {
         if (jsClient == null) {
             jsClient = Child.start("js client", List.of("node", root.resolve("interop/peer.mjs").toString(),
@@ -205,7 +211,7 @@ public final class Compare {
             jsClient.await(READY, Duration.ofSeconds(60));
         }
         JsonNode reply = null;
-        for (int i = 0; i < 2; i++) {
+        for (int i = 0; i <= warmup; i++) {
             int id = ++jsRequest;
             ObjectNode request = Child.JSON.createObjectNode().put("id", id).put("cmd", "perf")
                     .put("addr", address).put("upload", upload).put("download", bytes);
