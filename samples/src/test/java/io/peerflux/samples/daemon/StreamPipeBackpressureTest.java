@@ -35,10 +35,11 @@ class StreamPipeBackpressureTest {
     static final Duration STALL = Duration.ofSeconds(3);
     /**
      * Buffer memory growth allowed while the client stalls and then reads {@link #BULK}: a few stream windows and
-     * socket buffers plus the allocator's chunk granularity, an eighth of the payload. Without backpressure the
-     * daemon would hold nearly all of it.
+     * socket buffers, rounded up by the allocator's chunk granularity (up to 8 MiB a chunk, and the warm-up does not
+     * always leave one free when other tests ran first in this JVM): a quarter of the payload. Without backpressure
+     * the daemon would hold nearly all of it.
      */
-    static final long MEMORY_BOUND = BULK / 8;
+    static final long MEMORY_BOUND = BULK / 4;
     /** How far the sender may get while nobody reads: the stream window and the kernel's socket buffers. */
     static final long SENT_DURING_STALL_BOUND = BULK / 4;
     static final Duration TIMEOUT = Duration.ofSeconds(60);
