@@ -9,11 +9,17 @@ import java.net.SocketAddress;
 import reactor.netty.Connection;
 import reactor.netty.NettyPipeline;
 import reactor.netty.tcp.TcpClient;
+import reactor.netty.tcp.TcpResources;
 import reactor.core.publisher.Mono;
 
 /**
  * The addresses a control client and the daemon meet on: TCP ({@code /ip4|ip6/…/tcp/…}) or a unix domain socket
  * ({@code /unix/<path>}, Netty's native epoll domain sockets).
+ *
+ * <p>TCP sockets use Netty's NIO transport, not epoll: in Netty 4.2.18 an epoll socket whose interest set became
+ * empty is removed from epoll and a later interest fails ({@code epoll_ctl(..) failed with error(-2)}; netty/netty
+ * #16689). A piped socket reaches that state whenever the client half-closes and the daemon then waits for it to be
+ * writable, which is what a slow reader does ({@code StreamPipeBackpressureTest}).
  */
 final class ControlAddress {
 
@@ -57,7 +63,7 @@ final class ControlAddress {
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000);
         if (address instanceof InetSocketAddress) {
-            client = client.option(ChannelOption.TCP_NODELAY, true);
+            client = client.option(ChannelOption.TCP_NODELAY, true).runOn(TcpResources.get(), false);
         }
         return client.connect().map(ControlAddress::ownPipeline);
     }

@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -15,6 +16,7 @@ import io.peerflux.samples.daemon.ControlFrames.FrameException;
 import io.peerflux.samples.daemon.pb.DaemonProtos.Request;
 import io.peerflux.samples.daemon.pb.DaemonProtos.Response;
 import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.reactivestreams.Subscription;
 import org.slf4j.Logger;
@@ -34,6 +36,11 @@ import reactor.core.publisher.BaseSubscriber;
  * {@code Request}) is answered with an ERROR response, then this connection is closed; nothing else is affected.
  * A client that disconnects mid-request cancels the work in flight.
  *
+ * <p>Every wait on the client is bounded: a whole request must arrive within {@link #REQUEST_TIMEOUT} of the
+ * connection being ready for it, and each answer message must be taken by the client within
+ * {@link #WRITE_TIMEOUT}. A request that times out is answered with an ERROR; a stuck write closes the connection.
+ * Once the connection is a stream, its pace is the stream's (see {@link StreamPipe}).
+ *
  * <p>Ownership: inbound buffers are accumulated in one buffer owned here and released on close; bytes that follow a
  * STREAM_OPEN request are handed to the {@link StreamPipe}.
  */
@@ -41,6 +48,15 @@ final class ControlConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(ControlConnectionHandler.class);
 
+    /**
+     * How long the daemon waits for a whole request once it is ready to read one: from the connection's start, and
+     * from the end of each answer. Clients open a connection per request ({@code @libp2p/daemon-client} and p2pd's
+     * own client do), so this ends only connections that stall mid-request or send nothing at all, which would
+     * otherwise hold one of {@link ControlServer#MAX_CONNECTIONS} forever.
+     */
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    /** How long one answer message may wait for the client to read it before the connection is closed. */
+    static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
     /** How long a connection that sent bad input may linger, its input discarded, after the ERROR answer. */
     static final Duration LINGER = Duration.ofSeconds(2);
 
@@ -52,6 +68,8 @@ final class ControlConnectionHandler extends ChannelInboundHandlerAdapter {
     private State state = State.IDLE;
     private boolean inputEnded;
     private Disposable inFlight;
+    /** Runs out {@link #REQUEST_TIMEOUT} after the connection became ready for the request being read; else null. */
+    private ScheduledFuture<?> requestTimer;
 
     ControlConnectionHandler(ControlRequests requests) {
         this.requests = requests;
@@ -62,13 +80,13 @@ final class ControlConnectionHandler extends ChannelInboundHandlerAdapter {
         this.ctx = ctx;
         ctx.channel().config().setAutoRead(false);
         if (ctx.channel().isActive()) {
-            ctx.read();
+            awaitRequest();
         }
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        ctx.read();
+        awaitRequest();
         ctx.fireChannelActive();
     }
 
@@ -102,10 +120,11 @@ final class ControlConnectionHandler extends ChannelInboundHandlerAdapter {
             if (inputEnded) {
                 close();
             } else {
-                ctx.read();
+                awaitRequest();
             }
             return;
         }
+        cancelRequestTimer();
         Request request;
         try {
             request = Request.parseFrom(frame.nioBuffer());
@@ -124,6 +143,51 @@ final class ControlConnectionHandler extends ChannelInboundHandlerAdapter {
             inFlight = writer;
             requests.answer(request).subscribe(writer);
         }
+    }
+
+    /** Reads on, with {@link #REQUEST_TIMEOUT} running from the first time this is called for a request. */
+    private void awaitRequest() {
+        if (requestTimer == null) {
+            requestTimer = ctx.executor().schedule(this::requestTimedOut, REQUEST_TIMEOUT.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
+        ctx.read();
+    }
+
+    /**
+     * Ends a connection whose request did not arrive whole in time. The timer is armed once per request, not per
+     * read, so a client trickling bytes in gets {@link #REQUEST_TIMEOUT} for the whole request.
+     */
+    private void requestTimedOut() {
+        requestTimer = null;
+        if (state == State.IDLE) {
+            failConnection("no whole request within " + REQUEST_TIMEOUT.toSeconds() + " s");
+        }
+    }
+
+    private void cancelRequestTimer() {
+        if (requestTimer != null) {
+            requestTimer.cancel(false);
+            requestTimer = null;
+        }
+    }
+
+    /**
+     * Writes one message, and closes the connection if the client has not taken it within {@link #WRITE_TIMEOUT}.
+     *
+     * <p>Ownership: {@code message} goes to the channel.
+     */
+    private ChannelFuture write(ByteBuf message) {
+        ChannelFuture written = ctx.writeAndFlush(message);
+        if (!written.isDone()) {
+            ScheduledFuture<?> timer = ctx.executor().schedule(() -> {
+                log.debug("control connection {}: the client read no answer for {}", ctx.channel().remoteAddress(),
+                        WRITE_TIMEOUT);
+                ctx.close();
+            }, WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            written.addListener(done -> timer.cancel(false));
+        }
+        return written;
     }
 
     /** Writes the STREAM_OPEN response, then hands the connection (and any bytes after the request) to the stream. */
@@ -147,7 +211,7 @@ final class ControlConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         inFlight = null;
         if (last != null) {
-            ctx.writeAndFlush(ControlFrames.encode(last, ctx.alloc()));
+            write(ControlFrames.encode(last, ctx.alloc()));
         }
         state = State.IDLE;
         next();
@@ -173,7 +237,7 @@ final class ControlConnectionHandler extends ChannelInboundHandlerAdapter {
     /** Closes once what was written has left. */
     private void close() {
         state = State.CLOSED;
-        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        write(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
     /**
@@ -184,9 +248,10 @@ final class ControlConnectionHandler extends ChannelInboundHandlerAdapter {
     private void failConnection(String reason) {
         log.debug("control connection {}: {}", ctx.channel().remoteAddress(), reason);
         state = State.CLOSED;
+        cancelRequestTimer();
         buffered.release();
         buffered = Unpooled.EMPTY_BUFFER;
-        ctx.writeAndFlush(ControlFrames.encode(ControlRequests.error(reason), ctx.alloc())).addListener(written -> {
+        write(ControlFrames.encode(ControlRequests.error(reason), ctx.alloc())).addListener(written -> {
             if (ctx.channel() instanceof DuplexChannel duplex && !inputEnded) {
                 duplex.shutdownOutput();
                 ctx.executor().schedule(() -> ctx.close(), LINGER.toMillis(), TimeUnit.MILLISECONDS);
@@ -206,6 +271,7 @@ final class ControlConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         state = State.CLOSED;
+        cancelRequestTimer();
         if (inFlight != null) {
             inFlight.dispose();
             inFlight = null;
@@ -255,7 +321,7 @@ final class ControlConnectionHandler extends ChannelInboundHandlerAdapter {
                 if (state != State.BUSY) {
                     return;
                 }
-                ctx.writeAndFlush(ControlFrames.encode(message, ctx.alloc())).addListener(written -> {
+                write(ControlFrames.encode(message, ctx.alloc())).addListener(written -> {
                     if (written.isSuccess()) {
                         request(1);
                     } else {

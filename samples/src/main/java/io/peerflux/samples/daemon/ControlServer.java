@@ -10,6 +10,7 @@ import java.net.SocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
+import reactor.netty.tcp.TcpResources;
 import reactor.netty.tcp.TcpServer;
 
 /**
@@ -57,7 +58,8 @@ final class ControlServer {
                         channel.pipeline().addLast("daemon-control", new ControlConnectionHandler(requests));
                     });
             if (address instanceof InetSocketAddress) {
-                server = server.childOption(ChannelOption.TCP_NODELAY, true);
+                // NIO, not epoll: see ControlAddress.
+                server = server.childOption(ChannelOption.TCP_NODELAY, true).runOn(TcpResources.get(), false);
             }
             return server.bind().map(ControlServer::new);
         });

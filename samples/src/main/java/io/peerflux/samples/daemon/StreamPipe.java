@@ -1,6 +1,7 @@
 package io.peerflux.samples.daemon;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
@@ -112,12 +113,20 @@ final class StreamPipe extends ChannelDuplexHandler {
         }
     }
 
+    /**
+     * Passes the client's bytes on to the stream. Bytes can come before the stream subscribed, or beyond its demand:
+     * the socket is read unasked when the client half-closes (Netty's epoll transport reads what precedes the end of
+     * input once it sees it, with half-closure allowed). Those are kept, in {@code leftover} until the stream
+     * subscribes, then in the sink's queue until it asks; at most one such unasked read loop's worth.
+     */
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof ByteBuf buf && toStream != null && !finished) {
-            toStream.next(buf);
-        } else {
+        if (!(msg instanceof ByteBuf buf) || finished) {
             ReferenceCountUtil.release(msg);
+        } else if (toStream == null) {
+            leftover = Unpooled.wrappedBuffer(leftover, buf);
+        } else {
+            toStream.next(buf);
         }
     }
 
