@@ -86,7 +86,7 @@ final class NoiseTransportEncoder extends ChannelOutboundHandlerAdapter {
     private void encryptPending(ChannelHandlerContext ctx) {
         while (!failed && !pending.isEmpty()) {
             ChannelPromise promise = ctx.newPromise();
-            ByteBuf plaintext = pending.remove(MAX_PLAINTEXT, promise);
+            ByteBuf plaintext = contiguous(ctx, pending.remove(MAX_PLAINTEXT, promise));
             int length = plaintext.readableBytes();
             if (length == 0) {
                 plaintext.release();
@@ -108,6 +108,23 @@ final class NoiseTransportEncoder extends ChannelOutboundHandlerAdapter {
                 plaintext.release();
             }
             ctx.write(frame, promise);
+        }
+    }
+
+    /**
+     * {@code plaintext} as one buffer: a coalesced message (a muxer header and its data at least) is copied into one
+     * pooled direct buffer. One copy is cheaper than what AEAD providers do with a multi-part message: Conscrypt
+     * buffers every {@code update} on the heap, then encrypts from and into heap arrays, copying twice more.
+     * Ownership: takes {@code plaintext}; the caller releases the result.
+     */
+    private static ByteBuf contiguous(ChannelHandlerContext ctx, ByteBuf plaintext) {
+        if (plaintext.nioBufferCount() == 1) {
+            return plaintext;
+        }
+        try {
+            return ctx.alloc().directBuffer(plaintext.readableBytes()).writeBytes(plaintext);
+        } finally {
+            plaintext.release();
         }
     }
 
