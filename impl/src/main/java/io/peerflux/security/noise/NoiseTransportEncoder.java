@@ -122,7 +122,12 @@ final class NoiseTransportEncoder extends ChannelOutboundHandlerAdapter {
             return plaintext;
         }
         try {
-            return ctx.alloc().directBuffer(plaintext.readableBytes()).writeBytes(plaintext);
+            ByteBuf gathered = ctx.alloc().directBuffer(plaintext.readableBytes());
+            // Part by part: a composite's own nioBuffer() would gather into a new heap buffer first.
+            for (ByteBuffer part : plaintext.nioBuffers()) {
+                gathered.writeBytes(part);
+            }
+            return gathered;
         } finally {
             plaintext.release();
         }
