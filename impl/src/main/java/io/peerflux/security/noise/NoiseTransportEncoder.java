@@ -86,7 +86,10 @@ final class NoiseTransportEncoder extends ChannelOutboundHandlerAdapter {
     private void encryptPending(ChannelHandlerContext ctx) {
         while (!failed && !pending.isEmpty()) {
             ChannelPromise promise = ctx.newPromise();
-            ByteBuf plaintext = contiguous(ctx, pending.remove(MAX_PLAINTEXT, promise));
+            ByteBuf plaintext = pending.remove(MAX_PLAINTEXT, promise);
+            if (cipher.buffersParts()) {
+                plaintext = contiguous(ctx, plaintext);
+            }
             int length = plaintext.readableBytes();
             if (length == 0) {
                 plaintext.release();
@@ -113,8 +116,9 @@ final class NoiseTransportEncoder extends ChannelOutboundHandlerAdapter {
 
     /**
      * {@code plaintext} as one buffer: a coalesced message (a muxer header and its data at least) is copied into one
-     * pooled direct buffer. One copy is cheaper than what AEAD providers do with a multi-part message: Conscrypt
-     * buffers every {@code update} on the heap, then encrypts from and into heap arrays, copying twice more.
+     * pooled direct buffer, for a cipher that {@linkplain CipherState#buffersParts() buffers parts}. One copy is
+     * cheaper than Conscrypt's way with a multi-part message: it buffers every {@code update} on the heap, then
+     * encrypts from and into heap arrays, copying twice more.
      * Ownership: takes {@code plaintext}; the caller releases the result.
      */
     private static ByteBuf contiguous(ChannelHandlerContext ctx, ByteBuf plaintext) {
