@@ -34,6 +34,12 @@ interface ChaChaPolyCipher {
     void decrypt(long nonce, byte[] associatedData, ByteBuffer ciphertext, ByteBuffer out)
             throws GeneralSecurityException;
 
+    /**
+     * {@code true} when this implementation copies a multi-part message into a buffer of its own before encrypting
+     * it (Conscrypt does, on the heap), so that a caller holding several parts does better to gather them first.
+     */
+    boolean buffersParts();
+
     /** A cipher keyed with {@code key} (32 bytes) from the implementation chosen for this JVM. */
     static ChaChaPolyCipher create(byte[] key) {
         return new JcaChaChaPolyCipher(key, ChaChaPolyProviders.selected());

@@ -55,6 +55,11 @@ final class CipherState {
         nonce++;
     }
 
+    /** Whether a message in several parts is better gathered into one first: see {@link ChaChaPolyCipher}. */
+    boolean buffersParts() {
+        return cipher.buffersParts();
+    }
+
     /** Noise's SetNonce. */
     void setNonce(long nonce) {
         this.nonce = nonce;

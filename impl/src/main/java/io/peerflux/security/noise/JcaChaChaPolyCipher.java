@@ -23,17 +23,25 @@ final class JcaChaChaPolyCipher implements ChaChaPolyCipher {
     private final SecretKeySpec key;
     private final byte[] nonceBytes = new byte[NONCE_LENGTH];
     private final ByteBuffer empty = ByteBuffer.allocate(0);
+    private final boolean buffersParts;
 
     JcaChaChaPolyCipher(byte[] key, Provider provider) {
         if (key.length != KEY_LENGTH) {
             throw new IllegalArgumentException("ChaChaPoly key must be " + KEY_LENGTH + " bytes");
         }
         this.key = new SecretKeySpec(key, "ChaCha20");
+        this.buffersParts = provider.getName().equals(ChaChaPolyProviders.CONSCRYPT);
         try {
             this.cipher = Cipher.getInstance(TRANSFORMATION, provider);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(provider.getName() + " has no " + TRANSFORMATION, e);
         }
+    }
+
+    /** Conscrypt's AEAD buffers every {@code update} on the heap; SunJCE encrypts parts as they come. */
+    @Override
+    public boolean buffersParts() {
+        return buffersParts;
     }
 
     @Override

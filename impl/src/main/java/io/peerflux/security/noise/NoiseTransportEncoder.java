@@ -87,6 +87,9 @@ final class NoiseTransportEncoder extends ChannelOutboundHandlerAdapter {
         while (!failed && !pending.isEmpty()) {
             ChannelPromise promise = ctx.newPromise();
             ByteBuf plaintext = pending.remove(MAX_PLAINTEXT, promise);
+            if (cipher.buffersParts()) {
+                plaintext = contiguous(ctx, plaintext);
+            }
             int length = plaintext.readableBytes();
             if (length == 0) {
                 plaintext.release();
@@ -108,6 +111,29 @@ final class NoiseTransportEncoder extends ChannelOutboundHandlerAdapter {
                 plaintext.release();
             }
             ctx.write(frame, promise);
+        }
+    }
+
+    /**
+     * {@code plaintext} as one buffer: a coalesced message (a muxer header and its data at least) is copied into one
+     * pooled direct buffer, for a cipher that {@linkplain CipherState#buffersParts() buffers parts}. One copy is
+     * cheaper than Conscrypt's way with a multi-part message: it buffers every {@code update} on the heap, then
+     * encrypts from and into heap arrays, copying twice more.
+     * Ownership: takes {@code plaintext}; the caller releases the result.
+     */
+    private static ByteBuf contiguous(ChannelHandlerContext ctx, ByteBuf plaintext) {
+        if (plaintext.nioBufferCount() == 1) {
+            return plaintext;
+        }
+        try {
+            ByteBuf gathered = ctx.alloc().directBuffer(plaintext.readableBytes());
+            // Part by part: a composite's own nioBuffer() would gather into a new heap buffer first.
+            for (ByteBuffer part : plaintext.nioBuffers()) {
+                gathered.writeBytes(part);
+            }
+            return gathered;
+        } finally {
+            plaintext.release();
         }
     }
 

@@ -85,6 +85,14 @@ class ChaChaPolyCipherTest {
     }
 
     @Test
+    void onlyConscryptAsksForOnePart() {
+        assertThat(new JcaChaChaPolyCipher(KEY, ChaChaPolyProviders.named(ChaChaPolyProviders.SUN_JCE))
+                .buffersParts()).isFalse();
+        assertThat(new JcaChaChaPolyCipher(KEY, ChaChaPolyProviders.named(ChaChaPolyProviders.CONSCRYPT))
+                .buffersParts()).isTrue();
+    }
+
+    @Test
     void theChoiceIsOneOfBoth() {
         Provider selected = ChaChaPolyProviders.selected();
         assertThat(selected.getName()).isIn(ChaChaPolyProviders.SUN_JCE, ChaChaPolyProviders.CONSCRYPT);
