@@ -1,5 +1,6 @@
 package io.peerflux.interop;
 
+import static io.peerflux.testing.TestBytes.random;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,7 +17,6 @@ import io.peerflux.testing.TestHosts;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -95,12 +95,6 @@ class InteropTest {
         System.out.printf("slow reader, %s: peak buffer memory growth %.1f MiB while receiving %d MiB%n", direction,
                 memory.peakGrowth() / 1048576.0, BULK >> 20);
         assertThat(memory.peakGrowth()).as("buffered bytes").isLessThan(MEMORY_BOUND);
-    }
-
-    static byte[] random(int size) {
-        byte[] bytes = new byte[size];
-        ThreadLocalRandom.current().nextBytes(bytes);
-        return bytes;
     }
 
     @Nested

@@ -1,5 +1,6 @@
 package io.peerflux.interop;
 
+import static io.peerflux.testing.TestBytes.random;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,7 +21,6 @@ import io.peerflux.transport.ws.WebSocketTransport;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -63,12 +63,6 @@ class TlsInteropTest {
         if (js != null) {
             js.close();
         }
-    }
-
-    static byte[] random(int size) {
-        byte[] bytes = new byte[size];
-        ThreadLocalRandom.current().nextBytes(bytes);
-        return bytes;
     }
 
     /** Closes every connection between js and {@code host}, so that the next test dials afresh in its direction. */

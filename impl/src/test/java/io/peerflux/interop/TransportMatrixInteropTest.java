@@ -1,5 +1,6 @@
 package io.peerflux.interop;
 
+import static io.peerflux.testing.TestBytes.random;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -33,7 +34,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -103,12 +103,6 @@ class TransportMatrixInteropTest {
 
     Multiaddr jsAddress(Combination c) {
         return c.jsAddressKind() == Protocol.TCP ? js.address() : js.addressWith(c.jsAddressKind());
-    }
-
-    static byte[] random(int size) {
-        byte[] bytes = new byte[size];
-        ThreadLocalRandom.current().nextBytes(bytes);
-        return bytes;
     }
 
     @TestFactory

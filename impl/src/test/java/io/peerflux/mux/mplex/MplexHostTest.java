@@ -1,5 +1,6 @@
 package io.peerflux.mux.mplex;
 
+import static io.peerflux.testing.TestBytes.random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -20,7 +21,6 @@ import io.peerflux.testing.TestHosts;
 import io.peerflux.transport.tcp.Tcp;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -145,11 +145,5 @@ class MplexHostTest {
     static Flux<ByteBuf> chunks(int total) {
         byte[] chunk = random(64 * 1024);
         return Flux.range(0, total / chunk.length).map(i -> Unpooled.wrappedBuffer(chunk));
-    }
-
-    static byte[] random(int size) {
-        byte[] bytes = new byte[size];
-        ThreadLocalRandom.current().nextBytes(bytes);
-        return bytes;
     }
 }

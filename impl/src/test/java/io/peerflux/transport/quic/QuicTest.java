@@ -1,5 +1,6 @@
 package io.peerflux.transport.quic;
 
+import static io.peerflux.testing.TestBytes.random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -111,12 +112,6 @@ class QuicTest {
         return Mono.fromCallable(() -> server.connections().isEmpty() ? null : server.connections().get(0))
                 .repeatWhenEmpty(50, r -> r.delayElements(Duration.ofMillis(100)))
                 .block(TIMEOUT);
-    }
-
-    static byte[] random(int size) {
-        byte[] bytes = new byte[size];
-        ThreadLocalRandom.current().nextBytes(bytes);
-        return bytes;
     }
 
     @Test
