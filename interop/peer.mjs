@@ -243,8 +243,15 @@ const commands = {
     await stream.close()
     return { bytes, millis: Date.now() - start }
   },
+  // A new connection over addr's own transport (an open one to the same peer, maybe over another transport, would
+  // otherwise be reused), closed after the run.
   async perf ({ addr, upload, download }) {
-    return await perfOnce(await node.dial(target(addr)), upload, download)
+    const connection = await node.dial(target(addr), { force: true })
+    try {
+      return await perfOnce(connection, upload, download)
+    } finally {
+      await connection.close()
+    }
   },
   async perfServed () {
     return { served: perfServed.splice(0) }
