@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The issue 4 comparison in one command: ceiling pipes, Peerflux<->Peerflux, js<->js and Peerflux<->js /perf
-# throughput over tcp+noise+yamux, tcp+tls+yamux and quic-v1, interleaved and repeated on one JDK, medians and ratios
-# printed, CSV + PNG written under benchmarks/results/. The JDK is $JAVA_HOME's, else the java on the PATH.
+# throughput over tcp+noise+yamux, tcp+tls+yamux and quic-v1, interleaved and repeated on one JDK (every party kept
+# running and warm), medians, ratios and the issue's targets printed, CSV + PNG written under benchmarks/results/.
+# The JDK is $JAVA_HOME's, else the java on the PATH.
 #
 # Usage: benchmarks/compare.sh [--bytes N] [--runs R] [--warmup W] [--upload] [--only REGEX] [--out DIR]
-#   --bytes   bytes per transfer (default 268435456 = 256 MiB)   --runs  runs per case (default 5)
-#   --warmup  transfers before the one that counts, per run (default 3)
+#   --bytes   bytes per transfer (default 1073741824 = 1 GiB)    --runs  counted rounds (default 5)
+#   --warmup  rounds before those, not counted (default 4)
 #   --upload  also measure client->server                         --only  cases whose "pair stack" label matches
 # Java system properties for every Java child: JAVA_OPTS='-Dpeerflux.chacha.provider=Conscrypt' benchmarks/compare.sh
 set -euo pipefail

@@ -118,10 +118,11 @@ public final class QuicPipe implements Ceiling.Pipe {
         serverLoop.dispose();
     }
 
+    /** Peerflux's settings, but no idle timeout: with {@code --serve} the connection idles between transfers. */
     private static <B extends QuicCodecBuilder<B>> B configure(B builder) {
         QuicConfig config = QuicConfig.defaults();
         return builder
-                .maxIdleTimeout(config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .maxIdleTimeout(0, TimeUnit.MILLISECONDS)
                 .initialMaxData(config.connectionReceiveWindow())
                 .initialMaxStreamDataBidirectionalLocal(config.streamReceiveWindow())
                 .initialMaxStreamDataBidirectionalRemote(config.streamReceiveWindow())

@@ -2,6 +2,7 @@ package io.peerflux.benchmarks.compare;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.peerflux.protocol.perf.PerfResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,21 +18,23 @@ import java.util.regex.Pattern;
 /**
  * The comparison of issue 4, launched by {@code benchmarks/compare.sh}: on one JDK (this JVM's), in one run, measures
  * the ceiling pipes, Peerflux↔Peerflux and js-libp2p↔js-libp2p {@code /perf/1.0.0} over tcp+noise+yamux,
- * tcp+tls+yamux and quic-v1, and Peerflux↔js-libp2p both ways; then prints the medians and ratios and writes them
- * as CSV and a PNG chart (see {@link Report}).
+ * tcp+tls+yamux and quic-v1, and Peerflux↔js-libp2p both ways; then prints the medians, the ratios and the issue's
+ * targets met or missed, and writes them as CSV and a PNG chart (see {@link Report}).
  *
- * <p>How: listeners are long-lived processes started once (Peerflux {@code peerflux node --protocols perf}, the
- * interop {@code peer.mjs}); each Peerflux or ceiling measurement is a fresh client JVM doing {@code --warmup}
- * transfers that do not count (a fresh JVM needs about a gigabyte before the JIT has settled: the first of several
- * 256 MiB QUIC transfers ran at a third of the steady speed) and then the one that counts; the js client is one
- * long-lived {@code peer.mjs} process, asked the same number of times per measurement. Cases are interleaved: each round runs every case once, starting one case later
- * than the round before, so slow drifts of a shared machine spread over all cases. The headline direction is
- * download (server to client, what {@code /perf} calls download); {@code --upload} measures the other direction in
- * the same perf runs.
+ * <p>How: every party lives as long as the comparison, so that what is measured is each one's steady state, not its
+ * start-up: the listeners are processes started once (Peerflux {@code peerflux node --protocols perf}, the interop
+ * {@code peer.mjs}), the js client is one {@code peer.mjs} process, each ceiling program is one JVM serving transfers
+ * on request ({@code --serve}), and the Peerflux client runs in this JVM ({@link PeerfluxClient}). (A ceiling pipe
+ * in this JVM ran a quarter slower on JDK 25 than on its own: the two share the JIT's profile of the cipher.) A measurement is one transfer of {@code --bytes}
+ * (Peerflux and js on a new connection). Each round measures every case once, starting one case later than the round
+ * before, so slow drifts of a shared machine spread over all cases; the first {@code --warmup} rounds are not counted
+ * (a fresh JVM needs a few gigabytes before the JIT has settled: its first gigabyte over Noise ran at a third of the
+ * steady speed). The headline direction is download (server to client, what {@code /perf} calls download);
+ * {@code --upload} measures the other direction in the same perf runs.
  *
- * <p>Usage: {@code Compare [--bytes N] [--runs R] [--warmup W] [--upload] [--only REGEX] [--out DIR]}, from the repository root.
- * System properties {@code peerflux.*} of this JVM are passed to every Java child (e.g.
- * {@code -Dpeerflux.chacha.provider=Conscrypt}).
+ * <p>Usage: {@code Compare [--bytes N] [--runs R] [--warmup W] [--upload] [--only REGEX] [--out DIR]}, from the
+ * repository root. System properties {@code peerflux.*} of this JVM apply to the Peerflux client here and are passed
+ * to the Java children (e.g. {@code -Dpeerflux.chacha.provider=Conscrypt}).
  */
 public final class Compare {
 
@@ -49,12 +52,11 @@ public final class Compare {
 
     private final long bytes;
     private final long upload;
-    /** Transfers per measurement before the one that counts. */
-    private final int warmup;
     private final Path root;
     private final String java;
     private final List<String> javaProperties = new ArrayList<>();
     private final Map<String, Listener> listeners = new LinkedHashMap<>();
+    private PeerfluxClient peerfluxClient;
     private Child jsClient;
     private int jsRequest;
 
@@ -74,7 +76,7 @@ public final class Compare {
         Sample measure() throws Exception;
     }
 
-    /** A long-lived listener process and the line it printed when ready ({@code peerId}, {@code addrs}). */
+    /** A long-lived child (a listener or a ceiling program) and the line it printed when ready. */
     private record Listener(Child child, JsonNode ready) {
 
         /** The 127.0.0.1 address of {@code stack}'s transport, with its /p2p part. */
@@ -91,9 +93,8 @@ public final class Compare {
         }
     }
 
-    private Compare(long bytes, int warmup, boolean upload, Path root) {
+    private Compare(long bytes, boolean upload, Path root) {
         this.bytes = bytes;
-        this.warmup = warmup;
         this.upload = upload ? bytes : 0;
         this.root = root;
         this.java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -102,9 +103,9 @@ public final class Compare {
     }
 
     public static void main(String[] args) throws Exception {
-        long bytes = 256L << 20;
+        long bytes = 1L << 30;
         int runs = 5;
-        int warmup = 3;
+        int warmup = 4;
         boolean upload = false;
         Pattern only = Pattern.compile(".*");
         Path out = Path.of("benchmarks", "results");
@@ -123,11 +124,11 @@ public final class Compare {
                 }
             }
         }
-        Compare compare = new Compare(bytes, warmup, upload, Path.of("").toAbsolutePath());
+        Compare compare = new Compare(bytes, upload, Path.of("").toAbsolutePath());
         String jdk = System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version");
         System.out.println("JDK: " + jdk + " (" + System.getProperty("java.home") + ")");
-        System.out.printf(Locale.ROOT, "%d MiB per transfer, %d runs per case after %d warm-up transfers, download%s%n", bytes >> 20, runs, warmup,
-                upload ? " and upload" : "");
+        System.out.printf(Locale.ROOT, "%d MiB per transfer, %d counted rounds after %d warm-up rounds, download%s%n",
+                bytes >> 20, runs, warmup, upload ? " and upload" : "");
         List<Case> cases = new ArrayList<>();
         for (Case c : compare.cases()) {
             if (only.matcher(c.label()).find()) {
@@ -137,12 +138,16 @@ public final class Compare {
         Map<Case, List<Sample>> samples = new LinkedHashMap<>();
         cases.forEach(c -> samples.put(c, new ArrayList<>()));
         try {
-            for (int round = 0; round < runs; round++) {
+            for (int round = -warmup; round < runs; round++) {
+                String name = round < 0 ? String.format(Locale.ROOT, "warm-up %d/%d", round + warmup + 1, warmup)
+                        : String.format(Locale.ROOT, "round %d/%d", round + 1, runs);
                 for (int k = 0; k < cases.size(); k++) {
-                    Case c = cases.get((round + k) % cases.size());
+                    Case c = cases.get(Math.floorMod(round + k, cases.size()));
                     Sample sample = compare.measureOnce(c);
-                    samples.get(c).add(sample);
-                    System.err.printf(Locale.ROOT, "[round %d/%d] %-40s %s%n", round + 1, runs, c.label(),
+                    if (round >= 0) {
+                        samples.get(c).add(sample);
+                    }
+                    System.err.printf(Locale.ROOT, "[%s] %-40s %s%n", name, c.label(),
                             Double.isNaN(sample.download()) ? "FAILED" : String.format(Locale.ROOT,
                                     "%.3f Gbit/s", sample.download()));
                 }
@@ -150,7 +155,7 @@ public final class Compare {
         } finally {
             compare.stop();
         }
-        new Report(jdk, bytes, runs, samples).print(System.out).write(out);
+        new Report(jdk, Runtime.version().feature(), bytes, runs, samples).print(System.out).write(out);
         System.exit(0);
     }
 
@@ -177,49 +182,41 @@ public final class Compare {
         }
     }
 
-    /** A ceiling program in a fresh JVM on this JVM's class path: the last transfer counts. */
+    /** One transfer over the ceiling program {@code program}, a child JVM started on first use and kept running. */
     private Sample ceiling(String program) throws Exception {
         List<String> command = new ArrayList<>(List.of(java));
         command.addAll(javaProperties);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"),
-                "io.peerflux.benchmarks.ceiling." + program, "--bytes", Long.toString(bytes), "--repeat", Integer.toString(warmup + 1)));
-        try (Child child = Child.start(program, command)) {
-            List<JsonNode> lines = child.awaitExit(clientTimeout());
-            JsonNode last = last(lines, "gbps", program);
-            return new Sample(last.get("gbps").asDouble(), Double.NaN);
-        }
+                "io.peerflux.benchmarks.ceiling." + program, "--serve"));
+        Child child = listener(program, command, line -> line.has("ready")).child();
+        child.send(Child.JSON.getNodeFactory().numberNode(bytes));
+        return new Sample(child.await(line -> line.has("gbps"), clientTimeout()).get("gbps").asDouble(), Double.NaN);
     }
 
-    /** {@code peerflux perf} in a fresh JVM, offering only {@code stack}'s security: the last run counts. */
-    private Sample peerfluxClient(String stack, String address) throws Exception {
-        List<String> command = new ArrayList<>(List.of(java));
-        command.addAll(javaProperties);
-        command.addAll(List.of("-jar", jar("samples/target/peerflux.jar"), "perf", address,
-                "--upload", Long.toString(upload), "--download", Long.toString(bytes), "--repeat", Integer.toString(warmup + 1),
-                "--security", stack.equals(TLS) ? "tls" : "noise"));
-        try (Child child = Child.start("peerflux perf", command)) {
-            JsonNode last = last(child.awaitExit(clientTimeout()), "run", "peerflux perf");
-            return perfSample(last);
+    /** One perf run by this JVM's Peerflux client, offering only {@code stack}'s security. */
+    private Sample peerfluxClient(String stack, String address) {
+        if (peerfluxClient == null) {
+            peerfluxClient = new PeerfluxClient();
         }
+        PerfResult run = peerfluxClient.perf(address, stack.equals(TLS), upload, bytes, clientTimeout());
+        return new Sample(gbps(run.downloadBytes(), run.downloadNanos() / 1e9),
+                upload == 0 ? Double.NaN : gbps(run.uploadBytes(), run.uploadNanos() / 1e9));
     }
 
-    /** The long-lived js client: the last of {@code warmup + 1} perf requests counts. */
+    /** One perf request to the long-lived js client. */
     private Sample jsClient(String address) throws Exception {
         if (jsClient == null) {
             jsClient = Child.start("js client", List.of("node", root.resolve("interop/peer.mjs").toString(),
                     "--listen", "/ip4/127.0.0.1/tcp/0"));
             jsClient.await(READY, Duration.ofSeconds(60));
         }
-        JsonNode reply = null;
-        for (int i = 0; i <= warmup; i++) {
-            int id = ++jsRequest;
-            ObjectNode request = Child.JSON.createObjectNode().put("id", id).put("cmd", "perf")
-                    .put("addr", address).put("upload", upload).put("download", bytes);
-            jsClient.send(request);
-            reply = jsClient.await(line -> line.path("id").asInt() == id, clientTimeout());
-            if (!reply.path("ok").asBoolean()) {
-                throw new IOException("js perf failed: " + reply.path("error").asText());
-            }
+        int id = ++jsRequest;
+        ObjectNode request = Child.JSON.createObjectNode().put("id", id).put("cmd", "perf")
+                .put("addr", address).put("upload", upload).put("download", bytes);
+        jsClient.send(request);
+        JsonNode reply = jsClient.await(line -> line.path("id").asInt() == id, clientTimeout());
+        if (!reply.path("ok").asBoolean()) {
+            throw new IOException("js perf failed: " + reply.path("error").asText());
         }
         return perfSample(reply);
     }
@@ -257,16 +254,24 @@ public final class Compare {
 
     /** The listener called {@code name}, started with {@code command} on first use. */
     private Listener listener(String name, List<String> command) throws Exception {
+        return listener(name, command, READY);
+    }
+
+    /** The long-lived child called {@code name}, started with {@code command} on first use, once it is ready. */
+    private Listener listener(String name, List<String> command, Predicate<JsonNode> ready) throws Exception {
         Listener listener = listeners.get(name);
         if (listener == null) {
             Child child = Child.start(name, command);
-            listener = new Listener(child, child.await(READY, Duration.ofSeconds(60)));
+            listener = new Listener(child, child.await(ready, Duration.ofSeconds(60)));
             listeners.put(name, listener);
         }
         return listener;
     }
 
-    private void stop() throws InterruptedException {
+    private void stop() throws Exception {
+        if (peerfluxClient != null) {
+            peerfluxClient.close();
+        }
         if (jsClient != null) {
             jsClient.close();
         }
@@ -284,22 +289,9 @@ public final class Compare {
         return jar.toString();
     }
 
-    /** Generous: two transfers at 0.05 Gbit/s, plus start-up. */
+    /** Generous: a transfer at 0.05 Gbit/s, plus a connection set-up. */
     private Duration clientTimeout() {
-        return Duration.ofSeconds(60 + 2 * (bytes + upload) * 8 / 50_000_000);
-    }
-
-    private static JsonNode last(List<JsonNode> lines, String field, String program) throws IOException {
-        JsonNode last = null;
-        for (JsonNode line : lines) {
-            if (line.has(field)) {
-                last = line;
-            }
-        }
-        if (last == null) {
-            throw new IOException(program + " printed no result");
-        }
-        return last;
+        return Duration.ofSeconds(30 + (bytes + upload) * 8 / 50_000_000);
     }
 
     static double gbps(long bytes, double seconds) {

@@ -24,6 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -40,6 +41,8 @@ final class Report {
     private static final List<String> PAIRS = List.of(CEILING, PF_PF, JS_JS, PF_JS, JS_PF);
 
     private final String jdk;
+    /** The JDK's feature release: some targets hold on JDK 25 only. */
+    private final int jdkFeature;
     private final long bytes;
     private final int runs;
     private final LocalDateTime time = LocalDateTime.now().withNano(0);
@@ -50,8 +53,16 @@ final class Report {
                double[] downloads, String ceiling, double vsCeiling, double vsJs) {
     }
 
-    Report(String jdk, long bytes, int runs, Map<Case, List<Sample>> samples) {
+    /** One of the issue's targets: a Peerflux↔Peerflux median over another median, at least {@code minimum}. */
+    record Target(String text, double ratio, double minimum) {
+        boolean met() {
+            return ratio >= minimum;
+        }
+    }
+
+    Report(String jdk, int jdkFeature, long bytes, int runs, Map<Case, List<Sample>> samples) {
         this.jdk = jdk;
+        this.jdkFeature = jdkFeature;
         this.bytes = bytes;
         this.runs = runs;
         samples.forEach((c, list) -> {
@@ -90,9 +101,38 @@ final class Report {
                     row.ceiling(), percent(row.vsCeiling()), ratio(row.vsJs()));
         }
         out.println("TLS rows are held against ChaChaPipe too, though TLS 1.3 negotiates AES-256-GCM.");
-        out.println("Targets (issue 4): tcp+noise+yamux ≥ 85% of ChaChaPipe and (JDK 25) ≥ 3× js; tcp+tls+yamux "
-                + "≥ 3× js (JDK 25); quic-v1 ≥ 80% of QuicPipe and ≥ 2× js.");
+        out.println("Targets (issue 4), Peerflux↔Peerflux medians:");
+        for (Target target : targets()) {
+            out.printf(Locale.ROOT, "  %-52s %7s  %s%n", target.text(),
+                    target.minimum() < 1 ? percent(target.ratio()) : ratio(target.ratio()),
+                    Double.isNaN(target.ratio()) ? "not measured" : target.met() ? "met" : "MISSED");
+        }
         return this;
+    }
+
+    /** The issue's throughput targets that apply on this JDK. */
+    List<Target> targets() {
+        List<Target> targets = new ArrayList<>();
+        targets.add(new Target("tcp+noise+yamux ≥ 85% of ChaChaPipe", vsCeiling(NOISE), 0.85));
+        if (jdkFeature >= 25) {
+            targets.add(new Target("tcp+noise+yamux ≥ 3× js↔js (JDK 25)", vsJs(NOISE), 3));
+            targets.add(new Target("tcp+tls+yamux ≥ 3× js↔js (JDK 25)", vsJs(TLS), 3));
+        }
+        targets.add(new Target("quic-v1 ≥ 80% of QuicPipe", vsCeiling(QUIC), 0.8));
+        targets.add(new Target("quic-v1 ≥ 2× js↔js", vsJs(QUIC), 2));
+        return targets;
+    }
+
+    private double vsCeiling(String stack) {
+        return peerfluxRow(stack).mapToDouble(Row::vsCeiling).findFirst().orElse(Double.NaN);
+    }
+
+    private double vsJs(String stack) {
+        return peerfluxRow(stack).mapToDouble(Row::vsJs).findFirst().orElse(Double.NaN);
+    }
+
+    private Stream<Row> peerfluxRow(String stack) {
+        return rows.stream().filter(r -> r.pair().equals(PF_PF) && r.stack().equals(stack));
     }
 
     void write(Path directory) throws IOException {
