@@ -42,6 +42,19 @@ final class EmptyIssuerTolerance {
     private EmptyIssuerTolerance() {
     }
 
+    /**
+     * Reads one DER certificate as the installed provider does, whatever X.509 factory comes first now: for
+     * certificates that another library parses lazily with a factory it chose before {@link #install()} ran.
+     */
+    static X509Certificate read(byte[] der) throws CertificateException {
+        try {
+            return (X509Certificate) new TolerantCertificateFactory()
+                    .engineGenerateCertificate(new ByteArrayInputStream(der));
+        } catch (NoSuchAlgorithmException e) {
+            throw new CertificateException(e);
+        }
+    }
+
     /** Installs the provider first among the JVM's security providers, unless already there. */
     static synchronized void install() {
         if (Security.getProvider(PROVIDER_NAME) == null) {

@@ -4,6 +4,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
 import io.peerflux.HandshakeException;
 import io.peerflux.crypto.PrivateKey;
 import io.peerflux.crypto.PublicKey;
@@ -15,15 +16,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import javax.net.ssl.SSLEngine;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
 import reactor.core.publisher.Sinks;
 
 /**
- * libp2p TLS ({@value #PROTOCOL_ID}): secures a raw connection with TLS 1.3 (the JDK's implementation, driven by
- * Netty's {@link SslHandler}), both sides presenting a {@link Libp2pCertificate}, and negotiates the stream muxer
- * with ALPN. Immutable and shared by every connection.
+ * libp2p TLS ({@value #PROTOCOL_ID}): secures a raw connection with TLS 1.3, both sides presenting a
+ * {@link Libp2pCertificate}, and negotiates the stream muxer with ALPN. Immutable and shared by every connection.
+ *
+ * <p>The TLS engine, driven by Netty's {@link SslHandler}, is BoringSSL (Netty's OpenSSL engine, from
+ * netty-tcnative-boringssl-static) where its native library loads, else the JDK's; the system property
+ * {@code peerflux.tls.provider} ({@code OpenSSL} or {@code JDK}) overrides the choice. Both behave alike on the wire.
  *
  * <p>The certificate and TLS context of a host key are made on its first handshake and reused by all later ones;
  * every host key this instance has seen keeps its entry for the instance's lifetime.
@@ -44,6 +47,7 @@ public final class Tls implements SecureTransport {
     private static final int TLS_RECORD_HEADER_LENGTH = 5;
 
     private final TlsConfig config;
+    private final SslProvider provider;
     /**
      * A DRBG seeded here, off the event loop, for certificates and the TLS randomness (randoms, key shares), so that
      * these never read OS entropy on an event loop.
@@ -52,13 +56,17 @@ public final class Tls implements SecureTransport {
     private final Map<PublicKey, TlsIdentity> identities = new ConcurrentHashMap<>();
 
     static {
+        // Netty's OpenSSL engine reads certificates with the X.509 factory first among the security providers when
+        // its classes load: install the one that reads js-libp2p's certificates before that.
+        EmptyIssuerTolerance.install();
         // Netty's TLS utilities, on first use, ask the JDK for its default TLS parameters, which reads the network
         // properties file: make that first use happen here, off the event loop. (The argument is any 5 bytes.)
         SslHandler.isEncrypted(Unpooled.wrappedBuffer(new byte[TLS_RECORD_HEADER_LENGTH]));
     }
 
-    private Tls(TlsConfig config) {
+    private Tls(TlsConfig config, SslProvider provider) {
         this.config = config;
+        this.provider = provider;
         this.random = Libp2pCertificate.Randomness.newDrbg();
     }
 
@@ -67,12 +75,29 @@ public final class Tls implements SecureTransport {
         return create(TlsConfig.defaults());
     }
 
+    /** TLS with {@code config}, on the engine chosen for this JVM (see the class javadoc). */
     public static Tls create(TlsConfig config) {
-        return new Tls(Objects.requireNonNull(config, "config"));
+        return create(config, TlsProviders.selected());
+    }
+
+    /** TLS on the given engine ({@link SslProvider#JDK} or {@link SslProvider#OPENSSL}, if it loads). */
+    static Tls create(TlsConfig config, SslProvider provider) {
+        Objects.requireNonNull(config, "config");
+        if (provider == SslProvider.OPENSSL) {
+            TlsProviders.named(TlsProviders.OPENSSL); // fails here, not on an event loop, if BoringSSL is missing
+        } else if (provider != SslProvider.JDK) {
+            throw new IllegalArgumentException("unsupported TLS provider: " + provider);
+        }
+        return new Tls(config, provider);
     }
 
     public TlsConfig config() {
         return config;
+    }
+
+    /** The TLS engine this instance runs. */
+    SslProvider provider() {
+        return provider;
     }
 
     @Override
@@ -115,14 +140,11 @@ public final class Tls implements SecureTransport {
         Sinks.One<SecureSession> result = Sinks.one();
         Runnable install = () -> {
             try {
-                SSLEngine engine = identity.newEngine(initiator, offered);
-                SslHandler ssl = new SslHandler(engine);
-                ssl.setHandshakeTimeoutMillis(config.handshakeTimeout().toMillis());
                 ChannelPipeline pipeline = channel.pipeline();
                 // The watcher first, so that it sees even a failure signalled while the SslHandler is added.
-                pipeline.addLast(HANDSHAKE_NAME, new TlsHandshakeHandler(engine, expectedRemote, offered,
+                pipeline.addLast(HANDSHAKE_NAME, new TlsHandshakeHandler(expectedRemote, offered,
                         config.handshakeTimeout(), result));
-                pipeline.addBefore(HANDSHAKE_NAME, SSL_NAME, ssl);
+                pipeline.addBefore(HANDSHAKE_NAME, SSL_NAME, identity.newHandler(channel.alloc(), initiator, offered));
             } catch (RuntimeException e) {
                 result.tryEmitError(HandshakeException.invalid("cannot install the TLS handlers", e));
                 channel.close();
@@ -145,7 +167,7 @@ public final class Tls implements SecureTransport {
         PublicKey key = localKey.publicKey();
         TlsIdentity identity = identities.get(key);
         if (identity == null) {
-            TlsIdentity made = TlsIdentity.create(localKey, random);
+            TlsIdentity made = TlsIdentity.create(localKey, random, provider);
             identity = Objects.requireNonNullElse(identities.putIfAbsent(key, made), made);
         }
         return identity;

@@ -4,8 +4,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
-import io.netty.handler.ssl.SslHandshakeTimeoutException;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.peerflux.HandshakeException;
 import io.peerflux.crypto.PublicKey;
 import io.peerflux.peer.PeerId;
@@ -13,6 +14,7 @@ import io.peerflux.security.SecureSession;
 import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
@@ -20,10 +22,11 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Sinks;
 
 /**
- * Watches the {@link io.netty.handler.ssl.SslHandler} in front of it: when the TLS handshake completes, it
- * authenticates the remote (the host key its certificate carries, checked against the dialed peer), reads the ALPN
- * outcome, reports the {@link SecureSession} and removes itself; when the handshake fails, it reports why and closes
- * the channel. Either way {@code result} receives exactly one signal, on the event loop, and nothing is thrown there.
+ * Watches the {@link SslHandler} in front of it: when the TLS handshake completes, it authenticates the remote (the
+ * host key its certificate carries, checked against the dialed peer), reads the ALPN outcome, reports the
+ * {@link SecureSession} and removes itself; when the handshake fails or does not complete within the timeout, which
+ * it keeps from the moment it is added, it reports why and closes the channel. Either way {@code result} receives
+ * exactly one signal, on the event loop, and nothing is thrown there.
  *
  * <p>Ownership: it never holds a buffer; application data decrypted after the handshake passes through untouched.
  */
@@ -33,20 +36,18 @@ final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
     /** How deep a failure's causes are searched for the reason, a guard against cyclic cause chains. */
     private static final int MAX_CAUSE_DEPTH = 8;
 
-    private final SSLEngine engine;
     private final PeerId expectedRemote;
     private final List<String> muxers;
     private final Duration timeout;
     private final Sinks.One<SecureSession> result;
     private boolean finished;
+    private ScheduledFuture<?> timer;
 
     /**
      * @param expectedRemote the peer that was dialed, or {@code null} to accept any
      * @param muxers the muxers offered or accepted in ALPN
      */
-    TlsHandshakeHandler(SSLEngine engine, PeerId expectedRemote, List<String> muxers, Duration timeout,
-                        Sinks.One<SecureSession> result) {
-        this.engine = engine;
+    TlsHandshakeHandler(PeerId expectedRemote, List<String> muxers, Duration timeout, Sinks.One<SecureSession> result) {
         this.expectedRemote = expectedRemote;
         this.muxers = muxers;
         this.timeout = timeout;
@@ -59,6 +60,8 @@ final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
             fail(ctx, HandshakeException.invalid("connection closed before the handshake"));
             return;
         }
+        timer = ctx.executor().schedule(() -> fail(ctx, HandshakeException.timeout(timeout)), timeout.toNanos(),
+                TimeUnit.NANOSECONDS);
         if (!ctx.channel().config().isAutoRead()) {
             ctx.read(); // later reads are requested by the SslHandler while the handshake needs data
         }
@@ -86,6 +89,7 @@ final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
      * application data that the SslHandler decrypts next.
      */
     private void complete(ChannelHandlerContext ctx) {
+        SSLEngine engine = ctx.pipeline().get(SslHandler.class).engine();
         SSLSession session = engine.getSession();
         PublicKey remoteKey;
         try {
@@ -101,7 +105,7 @@ final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
         }
         String protocol = engine.getApplicationProtocol();
         String earlyMuxer = protocol != null && muxers.contains(protocol) ? protocol : null;
-        finished = true;
+        finish();
         log.debug("TLS with {}: {} {}, ALPN {}", remote, session.getProtocol(), session.getCipherSuite(), protocol);
         result.tryEmitValue(new SecureSession(remote, remoteKey, earlyMuxer));
         if (!ctx.isRemoved()) {
@@ -125,15 +129,22 @@ final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
         if (finished) {
             return;
         }
-        finished = true;
+        finish();
         log.debug("TLS handshake with {} failed: {}", ctx.channel().remoteAddress(), cause.getMessage());
         result.tryEmitError(cause);
         ctx.close();
     }
 
-    private HandshakeException asHandshakeException(Throwable cause) {
-        if (cause instanceof SslHandshakeTimeoutException) {
-            return HandshakeException.timeout(timeout);
+    private void finish() {
+        finished = true;
+        if (timer != null) {
+            timer.cancel(false);
+        }
+    }
+
+    private static HandshakeException asHandshakeException(Throwable cause) {
+        if (cause instanceof HandshakeException handshake) {
+            return handshake;
         }
         Throwable c = cause;
         for (int depth = 0; c != null && depth < MAX_CAUSE_DEPTH; depth++, c = c.getCause()) {

@@ -1,89 +1,58 @@
 package io.peerflux.security.tls;
 
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelHandler;
+import io.netty.handler.ssl.SslProvider;
 import io.peerflux.crypto.PrivateKey;
-import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSessionContext;
-import javax.net.ssl.TrustManager;
 
 /**
- * One host key's TLS setup: its {@link Libp2pCertificate} and a JDK {@link SSLContext} presenting it, made once and
- * shared by every connection of that host; {@link #newEngine} is cheap.
+ * One host key's TLS setup: its {@link Libp2pCertificate} and the engine configuration presenting it, made once and
+ * shared by every connection of that host; {@link #newHandler} is cheap.
  *
- * <p>Sessions are never resumed: a resumed session would skip the certificate check that authenticates the peer.
- * Engines are made without a peer host, so clients neither send a server name (the spec forbids it) nor look for a
- * session to resume. Servers issue no session tickets, which saves two records and a cache entry per connection:
- * the JDK issues none, and drops those it receives, when sessions may live longer than the seven days RFC 8446
- * (section 4.6.1) allows a ticket. Both session caches hold one entry at most.
+ * <p>Every engine speaks TLS 1.3 only, demands a certificate from the client, trusts certificates by their libp2p
+ * extension alone ({@link Libp2pTrustManager}), sends no server name and never resumes a session: a resumed session
+ * would skip the certificate check that authenticates the peer.
+ *
+ * <p>ALPN: the client offers its muxers then {@value Tls#ALPN_LIBP2P}; the server picks the client's first offer it
+ * supports ({@link #select}), aborting the handshake with {@code no_application_protocol} when there is none.
  */
-final class TlsIdentity {
+abstract sealed class TlsIdentity permits JdkTlsIdentity, OpenSslTlsIdentity {
 
-    private static final String TLS_1_3 = "TLSv1.3";
-    private static final int SESSION_CACHE_SIZE = 1; // 0 would mean unbounded
-    /** Longer than the longest ticket lifetime, seven days, so that the JDK neither sends nor keeps tickets. */
-    private static final int SESSION_TIMEOUT_SECONDS = (int) Duration.ofDays(8).toSeconds();
-
-    private final SSLContext context;
-
-    private TlsIdentity(SSLContext context) {
-        this.context = context;
-    }
+    static final String TLS_1_3 = "TLSv1.3";
 
     /**
-     * Generates the certificate for {@code hostKey} and the context presenting it.
+     * Generates the certificate for {@code hostKey} and the setup presenting it with {@code provider}'s engine.
      *
      * @param random seeded already, so that neither this nor later handshakes read the OS entropy source
      */
-    static TlsIdentity create(PrivateKey hostKey, SecureRandom random) {
+    static TlsIdentity create(PrivateKey hostKey, SecureRandom random, SslProvider provider) {
         Libp2pCertificate certificate = Libp2pCertificate.generate(hostKey, random, Instant.now());
-        try {
-            SSLContext context = SSLContext.getInstance(TLS_1_3);
-            context.init(new KeyManager[] {new CertificateKeyManager(certificate)},
-                    new TrustManager[] {Libp2pCertificate.trustManager()}, random);
-            for (SSLSessionContext sessions : List.of(context.getClientSessionContext(),
-                    context.getServerSessionContext())) {
-                sessions.setSessionCacheSize(SESSION_CACHE_SIZE);
-                sessions.setSessionTimeout(SESSION_TIMEOUT_SECONDS);
-            }
-            return new TlsIdentity(context);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK provides TLS 1.3", e);
-        }
+        return switch (provider) {
+            case JDK -> JdkTlsIdentity.create(certificate, random);
+            case OPENSSL -> OpenSslTlsIdentity.create(certificate);
+            default -> throw new IllegalArgumentException("unsupported TLS provider: " + provider);
+        };
     }
 
     /**
-     * A TLS 1.3 engine for one connection. The client offers {@code muxers} then {@value Tls#ALPN_LIBP2P} with
-     * ALPN; the server demands a client certificate and picks the client's first offer it supports (a muxer of
-     * {@code muxers} or {@value Tls#ALPN_LIBP2P}), aborting the handshake when there is none.
+     * The handler that runs TLS on one connection: an {@link io.netty.handler.ssl.SslHandler} without a handshake
+     * timeout (the caller keeps the time), or one that installs it once it knows what ALPN must select.
+     *
+     * @param muxers offered by a client, supported by a server
      */
-    SSLEngine newEngine(boolean client, List<String> muxers) {
-        SSLEngine engine = context.createSSLEngine();
-        engine.setUseClientMode(client);
-        SSLParameters parameters = engine.getSSLParameters();
-        parameters.setProtocols(new String[] {TLS_1_3});
-        if (client) {
-            List<String> offered = new ArrayList<>(muxers);
-            offered.add(Tls.ALPN_LIBP2P);
-            parameters.setApplicationProtocols(offered.toArray(String[]::new));
-        } else {
-            parameters.setNeedClientAuth(true);
-        }
-        engine.setSSLParameters(parameters);
-        if (!client) {
-            engine.setHandshakeApplicationProtocolSelector((e, offered) -> select(offered, muxers));
-        }
-        return engine;
+    abstract ChannelHandler newHandler(ByteBufAllocator alloc, boolean client, List<String> muxers);
+
+    /** The muxers then {@value Tls#ALPN_LIBP2P}: what a client offers in ALPN. */
+    static List<String> alpnOffer(List<String> muxers) {
+        String[] offer = muxers.toArray(new String[muxers.size() + 1]);
+        offer[muxers.size()] = Tls.ALPN_LIBP2P;
+        return List.of(offer);
     }
 
-    /** The client's first offer we support; {@code null} makes the JDK abort with {@code no_application_protocol}. */
+    /** The client's first offer we support; {@code null} when there is none, which must abort the handshake. */
     static String select(List<String> offered, List<String> muxers) {
         for (String protocol : offered) {
             if (protocol.equals(Tls.ALPN_LIBP2P) || muxers.contains(protocol)) {

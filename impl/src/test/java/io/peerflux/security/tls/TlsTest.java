@@ -10,6 +10,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
 import io.peerflux.HandshakeException;
 import io.peerflux.crypto.PrivateKey;
 import io.peerflux.peer.PeerId;
@@ -26,22 +27,40 @@ import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SSLSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** libp2p TLS between two peers over loopback TCP: authentication, ALPN muxers, and the ways it fails. */
+/**
+ * libp2p TLS between two peers over loopback TCP: authentication, ALPN muxers, and the ways it fails; on each TLS
+ * engine, BoringSSL (the default where it loads) and the JDK's (the fallback).
+ */
+@ParameterizedClass
+@EnumSource(value = SslProvider.class, names = {"OPENSSL", "JDK"})
 class TlsTest {
 
     private static final String YAMUX = "/yamux/1.0.0";
     private static final String MPLEX = "/mplex/6.7.0";
     private static final Duration WAIT = Duration.ofSeconds(10);
 
+    private final SslProvider provider;
     private final Loopback loopback = new Loopback();
-    private final Tls tls = Tls.create();
+    private final Tls tls;
     private final PrivateKey serverKey = PrivateKey.generateEd25519();
     private final PrivateKey clientKey = PrivateKey.generateEd25519();
     private final PeerId serverId = PeerId.fromPublicKey(serverKey.publicKey());
     private final PeerId clientId = PeerId.fromPublicKey(clientKey.publicKey());
+
+    TlsTest(SslProvider provider) {
+        this.provider = provider;
+        this.tls = Tls.create(TlsConfig.defaults(), provider);
+    }
+
+    /** The JDK's words for a failure, or BoringSSL's. */
+    private String reason(String jdk, String openSsl) {
+        return provider == SslProvider.JDK ? jdk : openSsl;
+    }
 
     @AfterEach
     void shutdown() {
@@ -77,6 +96,7 @@ class TlsTest {
             List<String> names = channel.eventLoop().submit(() -> channel.pipeline().names()).get(10, TimeUnit.SECONDS);
             assertThat(names).contains(Tls.SSL_NAME).doesNotContain(Tls.HANDSHAKE_NAME);
             SSLSession session = channel.pipeline().get(SslHandler.class).engine().getSession();
+            assertThat(session.getClass().getName()).contains(provider == SslProvider.JDK ? "sun." : "OpenSsl");
             assertThat(session.getProtocol()).isEqualTo("TLSv1.3");
             assertThat(session.getPeerCertificates()).hasSize(1);
             assertThat(((ExtendedSSLSession) session).getRequestedServerNames()).as("SNI").isEmpty();
@@ -124,11 +144,32 @@ class TlsTest {
         return spaceSeparated.equals("-") ? List.of() : List.of(spaceSeparated.split(" "));
     }
 
+    /** Each engine's client and server with the other engine's, muxers in opposite orders: the client's wins. */
+    @Test
+    void talksToTheOtherEngineInBothDirections() throws Exception {
+        Tls other = Tls.create(TlsConfig.defaults(),
+                provider == SslProvider.JDK ? SslProvider.OPENSSL : SslProvider.JDK);
+        Loopback.Listener otherListener = listen(other, List.of(MPLEX, YAMUX));
+        SecureSession atClient = dial(otherListener, serverId, List.of(YAMUX, MPLEX)).get(10, TimeUnit.SECONDS);
+        SecureSession atServer = otherListener.next().result().get(10, TimeUnit.SECONDS);
+        assertThat(atClient).isEqualTo(new SecureSession(serverId, serverKey.publicKey(), YAMUX));
+        assertThat(atServer).isEqualTo(new SecureSession(clientId, clientKey.publicKey(), YAMUX));
+
+        Loopback.Listener listener = listen(List.of(MPLEX, YAMUX));
+        Channel client = loopback.connect(listener.address(), null);
+        atClient = other.secure(client, true, clientKey, serverId, List.of(YAMUX, MPLEX)).block(WAIT);
+        atServer = listener.next().result().get(10, TimeUnit.SECONDS);
+        assertThat(atClient).isEqualTo(new SecureSession(serverId, serverKey.publicKey(), YAMUX));
+        assertThat(atServer).isEqualTo(new SecureSession(clientId, clientKey.publicKey(), YAMUX));
+    }
+
     @Test
     void alpnIsTheMuxersThenLibp2p() {
-        TlsIdentity identity = TlsIdentity.create(clientKey, Libp2pCertificate.Randomness.DRBG);
+        JdkTlsIdentity identity = (JdkTlsIdentity) TlsIdentity.create(clientKey, Libp2pCertificate.Randomness.DRBG,
+                SslProvider.JDK);
         assertThat(identity.newEngine(true, List.of(YAMUX, MPLEX)).getSSLParameters().getApplicationProtocols())
                 .containsExactly(YAMUX, MPLEX, Tls.ALPN_LIBP2P);
+        assertThat(TlsIdentity.alpnOffer(List.of(YAMUX))).containsExactly(YAMUX, Tls.ALPN_LIBP2P);
         assertThat(TlsIdentity.select(List.of("h2", MPLEX, YAMUX, Tls.ALPN_LIBP2P), List.of(YAMUX, MPLEX)))
                 .isEqualTo(MPLEX);
         assertThat(TlsIdentity.select(List.of("h2", Tls.ALPN_LIBP2P), List.of(YAMUX))).isEqualTo(Tls.ALPN_LIBP2P);
@@ -182,7 +223,7 @@ class TlsTest {
         loopback.connect(listener.address(), ForgedPeer.client(null));
 
         Loopback.Accepted accepted = listener.next();
-        assertFailed(accepted.result(), "Empty client certificate chain");
+        assertFailed(accepted.result(), reason("Empty client certificate chain", "PEER_DID_NOT_RETURN_A_CERTIFICATE"));
         assertThat(accepted.channel().closeFuture().await(10, TimeUnit.SECONDS)).isTrue();
         assertServesAnotherConnection(listener);
     }
@@ -193,7 +234,7 @@ class TlsTest {
         loopback.connect(listener.address(), ForgedPeer.tls12Client(CertificateForge.libp2p(clientKey)));
 
         Loopback.Accepted accepted = listener.next();
-        assertFailed(accepted.result(), "protocol");
+        assertFailed(accepted.result(), reason("protocol", "UNSUPPORTED_PROTOCOL"));
         assertThat(accepted.channel().closeFuture().await(10, TimeUnit.SECONDS)).isTrue();
     }
 
@@ -213,7 +254,8 @@ class TlsTest {
         loopback.connect(listener.address(), ForgedPeer.client(CertificateForge.libp2p(clientKey), "h2", MPLEX));
 
         Loopback.Accepted accepted = listener.next();
-        assertFailed(accepted.result(), "No matching application layer protocol");
+        assertFailed(accepted.result(), reason("No matching application layer protocol",
+                "no application protocol in common: the client offered [h2, /mplex/6.7.0]"));
         assertThat(accepted.channel().closeFuture().await(10, TimeUnit.SECONDS)).isTrue();
     }
 
@@ -255,7 +297,7 @@ class TlsTest {
 
     @Test
     void silentServerTimesOut() throws Exception {
-        Tls impatient = Tls.create(TlsConfig.defaults().withHandshakeTimeout(Duration.ofMillis(300)));
+        Tls impatient = Tls.create(TlsConfig.defaults().withHandshakeTimeout(Duration.ofMillis(300)), provider);
         Channel silent = loopback.listenRaw(new ChannelInboundHandlerAdapter() {
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -275,7 +317,7 @@ class TlsTest {
 
     @Test
     void silentClientTimesOut() throws Exception {
-        Tls impatient = Tls.create(TlsConfig.defaults().withHandshakeTimeout(Duration.ofMillis(300)));
+        Tls impatient = Tls.create(TlsConfig.defaults().withHandshakeTimeout(Duration.ofMillis(300)), provider);
         Loopback.Listener listener = listen(impatient, List.of());
         loopback.connect(listener.address(), null);
 
@@ -312,12 +354,12 @@ class TlsTest {
     }
 
     /**
-     * Not a benchmark: reports what a handshake costs here and which cipher suite the JDK picks, and checks that
+     * Not a benchmark: reports what a handshake costs here and which cipher suite the engine picks, and checks that
      * the certificate is made once per host key, so that later handshakes are much cheaper than the first.
      */
     @Test
     void handshakeCostAndCipherSuite() throws Exception {
-        Tls fresh = Tls.create();
+        Tls fresh = Tls.create(TlsConfig.defaults(), provider);
         Loopback.Listener listener = loopback.listen(channel -> fresh.secure(channel, false, serverKey, null,
                 List.of(YAMUX)));
         long firstStart = System.nanoTime();
@@ -334,7 +376,7 @@ class TlsTest {
         }
         double millis = (System.nanoTime() - start) / 1e6 / rounds;
         System.out.printf("TLS handshake (loopback, both sides in this JVM): first %.1f ms, then %.2f ms each;"
-                + " %s, JDK %s%n", first / 1e6, millis, suite, Runtime.version());
+                + " %s, %s, JDK %s%n", first / 1e6, millis, suite, provider, Runtime.version());
         assertThat(suite).startsWith("TLS_");
     }
 
