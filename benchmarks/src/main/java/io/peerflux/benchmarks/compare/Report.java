@@ -100,7 +100,7 @@ final class Report {
                     fixed(row.min()) + "-" + fixed(row.max()), fixed(row.uploadMedian()), row.ok() + "/" + runs,
                     row.ceiling(), percent(row.vsCeiling()), ratio(row.vsJs()));
         }
-        out.println("TLS rows are held against ChaChaPipe too, though TLS 1.3 negotiates AES-256-GCM.");
+        out.println("TLS rows are held against ChaChaPipe too, though TLS 1.3 negotiates AES-GCM.");
         out.println("Targets (issue 4), Peerflux↔Peerflux medians:");
         for (Target target : targets()) {
             out.printf(Locale.ROOT, "  %-52s %7s  %s%n", target.text(),
