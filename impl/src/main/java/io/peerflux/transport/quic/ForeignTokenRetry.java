@@ -23,12 +23,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Sits in front of the server codec, behind the {@link PacketRouter}, which sends our dialed connections' packets
  * past it. Confined to the socket's event loop.
+ *
+ * <p>Ownership: releases the datagrams it answers or drops, passes the others on.
  */
 final class ForeignTokenRetry extends ChannelInboundHandlerAdapter {
 
     /** Its pipeline name. */
     static final String NAME = "quic-retry";
-    /** A client's Initial comes in a datagram of at least this size (RFC 9000 section 14.1); smaller ones are not answered. */
+    /** The smallest datagram a client's Initial comes in (RFC 9000 section 14.1): smaller ones get no Retry. */
     static final int MIN_INITIAL_DATAGRAM = 1200;
 
     private static final Logger log = LoggerFactory.getLogger(ForeignTokenRetry.class);

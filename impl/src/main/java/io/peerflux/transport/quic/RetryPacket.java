@@ -1,5 +1,6 @@
 package io.peerflux.transport.quic;
 
+import java.util.HexFormat;
 import org.bouncycastle.crypto.InvalidCipherTextException;
 import org.bouncycastle.crypto.engines.AESEngine;
 import org.bouncycastle.crypto.modes.GCMBlockCipher;
@@ -28,8 +29,8 @@ final class RetryPacket {
     static final int TAG_LENGTH = 16;
 
     private static final int FIRST_BYTE = 0xff;
-    private static final byte[] KEY = hex("be0c690b9f66575a1d766b54e368c84e");
-    private static final byte[] NONCE = hex("461599d35d632bf2239825bb");
+    private static final byte[] KEY = HexFormat.of().parseHex("be0c690b9f66575a1d766b54e368c84e");
+    private static final byte[] NONCE = HexFormat.of().parseHex("461599d35d632bf2239825bb");
 
     private RetryPacket() {
     }
@@ -77,9 +78,5 @@ final class RetryPacket {
         packet[at++] = (byte) id.length;
         System.arraycopy(id, 0, packet, at, id.length);
         return at + id.length;
-    }
-
-    private static byte[] hex(String hex) {
-        return java.util.HexFormat.of().parseHex(hex);
     }
 }

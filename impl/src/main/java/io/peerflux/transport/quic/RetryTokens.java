@@ -12,6 +12,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.function.LongSupplier;
 import javax.crypto.Mac;
+import javax.crypto.ShortBufferException;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
@@ -28,8 +29,10 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * The MAC, keyed with a secret of this endpoint, covers the format, expiry and ODCID, and what the token is bound to
  * without carrying it: the client's IP address and port (section 8.1.4), and the Retry's source connection id, which
- * is the destination connection id of the Initial that brings the token back (section 17.2.5.2). The expiry is on
- * this JVM's monotonic clock, as only this endpoint's key, which lives no longer, can make a token valid.
+ * is the destination connection id of the Initial that brings the token back (section 17.2.5.2). Netty takes that id
+ * as the connection's own and assumes it is {@value PacketRouter#CONNECTION_ID_LENGTH} bytes long, which the MAC
+ * guarantees. The expiry is on this JVM's monotonic clock: only this endpoint's key, which lives no longer, can make
+ * a token valid.
  *
  * <p>Token-less Initials never get a Retry ({@link #writeToken} declines): libp2p dials do not pay the round trip.
  * Confined to the socket's event loop.
@@ -113,7 +116,11 @@ final class RetryTokens implements QuicTokenHandler {
         return MessageDigest.isEqual(expected, presented);
     }
 
-    /** Accepts our own unexpired tokens and tells Netty where their ODCID is; anything else is dropped. */
+    /**
+     * Accepts our own unexpired tokens and tells Netty where their ODCID is. Netty drops the Initial of anything
+     * else: {@link ForeignTokenRetry} lets only our own tokens through, so that is an expired Retry token, whose client
+     * would ignore a second Retry (RFC 9000 section 8.1.3 allows the drop).
+     */
     @Override
     public TokenValidationResult validateToken(ByteBuf token, InetSocketAddress address, ByteBuf dcid) {
         if (!isOurs(token, dcid, address) || nanoClock.getAsLong() - token.getLong(token.readerIndex() + 1) > 0) {
@@ -157,7 +164,7 @@ final class RetryTokens implements QuicTokenHandler {
         mac.update(macInput);
         try {
             mac.doFinal(expected, 0);
-        } catch (javax.crypto.ShortBufferException e) {
+        } catch (ShortBufferException e) {
             throw new IllegalStateException("the MAC buffer fits HMAC-SHA256", e);
         }
         return true;
