@@ -12,9 +12,9 @@ import java.util.Arrays;
  * only accepts and its client codec only dials, so both sit behind this router, which sends each datagram to the
  * codec that owns its destination connection id (RFC 9000 section 17).
  *
- * <p>Pipeline: router, then {@value #SERVER_CODEC}, then the client codec. Datagrams for a connection we dialed are
- * fired from the server codec's context, which reaches the client codec; everything else goes to the server codec,
- * which drops what it does not know. Both codecs' writes leave through the head as usual. Our dialed connections use
+ * <p>Pipeline: router, then {@link ForeignTokenRetry}, then {@value #SERVER_CODEC}, then the client codec. Datagrams
+ * for a connection we dialed are fired from the server codec's context, which reaches the client codec; everything
+ * else goes on towards the server codec, which drops what it does not know. Both codecs' writes leave through the head as usual. Our dialed connections use
  * {@link #CONNECTION_ID_LENGTH}-byte ids that we choose, like the ids the server codec issues, so short headers
  * parse the same way for both.
  *

@@ -1,7 +1,6 @@
 package io.peerflux.transport.quic;
 
 import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -15,7 +14,6 @@ import io.netty.handler.codec.quic.QuicClientCodecBuilder;
 import io.netty.handler.codec.quic.QuicCodecBuilder;
 import io.netty.handler.codec.quic.QuicConnectionAddress;
 import io.netty.handler.codec.quic.QuicServerCodecBuilder;
-import io.netty.handler.codec.quic.QuicTokenHandler;
 import io.netty.handler.codec.quic.QuicTransportError;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
@@ -122,13 +120,18 @@ final class QuicEndpoint {
                 }));
     }
 
-    /** The codecs of this socket by pipeline name, in order: the server codec (if listening), the client codec. */
+    /**
+     * The handlers of this socket by pipeline name, in order: if listening, the Retry for foreign tokens and the
+     * server codec; then the client codec.
+     */
     private Map<String, ChannelHandler> codecs() {
         Map<String, ChannelHandler> codecs = new LinkedHashMap<>();
         if (onAccepted != null) {
+            RetryTokens tokens = RetryTokens.create();
+            codecs.put(ForeignTokenRetry.NAME, new ForeignTokenRetry(tokens));
             codecs.put(PacketRouter.SERVER_CODEC, configure(new QuicServerCodecBuilder(), config)
                     .sslContext(tls.server())
-                    .tokenHandler(NoRetry.INSTANCE)
+                    .tokenHandler(tokens)
                     .option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, loops.datagramAllocator())
                     .connectionIdAddressGenerator(ConnectionIds.INSTANCE)
                     .resetTokenGenerator(ConnectionIds.INSTANCE)
@@ -254,25 +257,5 @@ final class QuicEndpoint {
             // The close frames were handed to the socket above; close it once they are flushed.
             udp.eventLoop().execute(() -> udp.close().addListener(f -> sink.success()));
         }));
-    }
-
-    /** Never asks for address validation (no Retry), as libp2p peers do not expect the extra round trip. */
-    private static final class NoRetry implements QuicTokenHandler {
-        static final NoRetry INSTANCE = new NoRetry();
-
-        @Override
-        public boolean writeToken(ByteBuf out, ByteBuf dcid, InetSocketAddress address) {
-            return false;
-        }
-
-        @Override
-        public int validateToken(ByteBuf token, InetSocketAddress address) {
-            return 0;
-        }
-
-        @Override
-        public int maxTokenLength() {
-            return 0;
-        }
     }
 }
