@@ -103,9 +103,9 @@ public final class Compare {
     }
 
     public static void main(String[] args) throws Exception {
-        long bytes = 1L << 30;
+        long bytes = 512L << 20;
         int runs = 5;
-        int warmup = 4;
+        int warmup = 3;
         boolean upload = false;
         Pattern only = Pattern.compile(".*");
         Path out = Path.of("benchmarks", "results");
