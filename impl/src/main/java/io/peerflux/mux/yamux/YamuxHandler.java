@@ -23,6 +23,10 @@ import reactor.core.publisher.Sinks;
  * Hosts a {@link YamuxSession} at the end of the channel pipeline: passes it frames, payload and connection events,
  * carries out its writes, and gives it a Reactor face ({@link MuxerSession}) that may be used from any thread.
  * Nothing escapes to the pipeline: every error closes the connection and resets the streams.
+ *
+ * <p>Flushes asked for while a batch of reads is being handled wait for its end ({@code channelReadComplete}), so
+ * what the batch caused (window updates, ping answers, data the window let go) leaves in one encrypted message and
+ * one system call rather than one each.
  */
 final class YamuxHandler extends ChannelInboundHandlerAdapter implements MuxerSession, YamuxSession.Outbound {
 
@@ -34,6 +38,8 @@ final class YamuxHandler extends ChannelInboundHandlerAdapter implements MuxerSe
     private final Sinks.Empty<Void> closed = Sinks.empty();
     private ChannelHandlerContext ctx;
     private boolean started;
+    private boolean reading;
+    private boolean flushAfterRead;
 
     YamuxHandler(Channel channel, YamuxConfig config, boolean initiator, Consumer<MuxedStream> inbound) {
         this.channel = channel;
@@ -124,6 +130,7 @@ final class YamuxHandler extends ChannelInboundHandlerAdapter implements MuxerSe
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        reading = true;
         if (msg instanceof YamuxFrame frame) {
             session.onFrame(frame);
         } else if (msg instanceof ByteBuf payload) {
@@ -131,6 +138,16 @@ final class YamuxHandler extends ChannelInboundHandlerAdapter implements MuxerSe
         } else {
             ReferenceCountUtil.release(msg);
         }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        reading = false;
+        if (flushAfterRead) {
+            flushAfterRead = false;
+            ctx.flush();
+        }
+        ctx.fireChannelReadComplete();
     }
 
     @Override
@@ -172,7 +189,11 @@ final class YamuxHandler extends ChannelInboundHandlerAdapter implements MuxerSe
 
     @Override
     public void flush() {
-        ctx.flush();
+        if (reading) {
+            flushAfterRead = true;
+        } else {
+            ctx.flush();
+        }
     }
 
     @Override

@@ -10,6 +10,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.peerflux.ConnectionClosedException;
 import io.peerflux.Direction;
 import io.peerflux.LimitExceededException;
@@ -21,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
@@ -546,6 +549,28 @@ class YamuxSessionTest {
     }
 
     // ---- ping, GoAway, close ----
+
+    @Test
+    void whatABatchOfReadsCausesIsFlushedOnceAtItsEnd() {
+        try (RawPeer server = new RawPeer(false)) {
+            AtomicInteger flushes = new AtomicInteger();
+            server.channel.pipeline().addFirst(new ChannelOutboundHandlerAdapter() {
+                @Override
+                public void flush(ChannelHandlerContext ctx) {
+                    flushes.incrementAndGet();
+                    ctx.flush();
+                }
+            });
+            // One batch: EmbeddedChannel fires channelRead for each, then channelReadComplete once.
+            server.channel.writeInbound(RawPeer.encode(YamuxFrame.ping(SYN, 1)), RawPeer.encode(YamuxFrame.ping(SYN, 2)),
+                    RawPeer.encode(YamuxFrame.ping(SYN, 3)));
+            assertThat(flushes).hasValue(1);
+            assertThat(server.writtenFrames()).containsExactly(YamuxFrame.ping(ACK, 1), YamuxFrame.ping(ACK, 2),
+                    YamuxFrame.ping(ACK, 3));
+            server.send(YamuxFrame.ping(SYN, 4));
+            assertThat(flushes).hasValue(2);
+        }
+    }
 
     @Test
     void answersPingsWithTheSameOpaqueValue() {
