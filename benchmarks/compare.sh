@@ -6,7 +6,7 @@
 #
 # Usage: benchmarks/compare.sh [--bytes N] [--runs R] [--warmup W] [--upload] [--only REGEX] [--out DIR]
 #   --bytes   bytes per transfer (default 536870912 = 512 MiB)   --runs  counted rounds (default 5)
-#   --warmup  rounds before those, not counted (default 3)
+#   --warmup  rounds before those, not counted (default 6)
 #   --upload  also measure client->server                         --only  cases whose "pair stack" label matches
 # Java system properties for every Java child: JAVA_OPTS='-Dpeerflux.chacha.provider=Conscrypt' benchmarks/compare.sh
 set -euo pipefail

@@ -105,7 +105,7 @@ public final class Compare {
     public static void main(String[] args) throws Exception {
         long bytes = 512L << 20;
         int runs = 5;
-        int warmup = 3;
+        int warmup = 6;
         boolean upload = false;
         Pattern only = Pattern.compile(".*");
         Path out = Path.of("benchmarks", "results");
