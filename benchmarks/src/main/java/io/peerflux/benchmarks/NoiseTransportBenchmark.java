@@ -9,11 +9,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -49,18 +47,6 @@ public class NoiseTransportBenchmark {
     ChannelPair pair;
     ByteBuf plaintext;
 
-    /** Plaintext bytes through encrypt and decrypt, reported by JMH as a rate. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class Bytes {
-        public long bytes;
-
-        @Setup(Level.Iteration)
-        public void reset() {
-            bytes = 0;
-        }
-    }
-
     @Setup
     public void setUp() throws Exception {
         pair = new ChannelPair();
@@ -83,7 +69,7 @@ public class NoiseTransportBenchmark {
     }
 
     @Benchmark
-    public void encryptDecrypt(Bytes counter, Blackhole blackhole) {
+    public void encryptDecrypt(ByteCounter counter, Blackhole blackhole) {
         pair.a.writeOutbound(plaintext.duplicate());
         for (Object frame = pair.a.readOutbound(); frame != null; frame = pair.a.readOutbound()) {
             pair.b.writeInbound(frame);

@@ -19,11 +19,9 @@ import io.peerflux.transport.ws.WebSocketTransport;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -62,18 +60,6 @@ public class StreamThroughputBenchmark {
     Host client;
     Connection connection;
     ByteBuf chunk;
-
-    /** Bytes moved, reported by JMH as a rate. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class Bytes {
-        public long bytes;
-
-        @Setup(Level.Iteration)
-        public void reset() {
-            bytes = 0;
-        }
-    }
 
     @Setup
     public void setUp() {
@@ -119,7 +105,7 @@ public class StreamThroughputBenchmark {
     }
 
     @Benchmark
-    public void singleStream(Bytes counter) {
+    public void singleStream(ByteCounter counter) {
         Stream stream = connection.newStream(SINK).block(TIMEOUT);
         stream.send(Flux.range(0, TRANSFER / CHUNK).map(i -> chunk.duplicate()))
                 .then(stream.closeWrite())

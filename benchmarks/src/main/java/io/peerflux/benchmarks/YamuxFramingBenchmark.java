@@ -8,11 +8,9 @@ import io.peerflux.mux.yamux.Yamux;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -45,18 +43,6 @@ public class YamuxFramingBenchmark {
     MuxedStream sender;
     ByteBuf payload;
     long received;
-
-    /** Payload bytes through encode and decode, reported by JMH as a rate. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class Bytes {
-        public long bytes;
-
-        @Setup(Level.Iteration)
-        public void reset() {
-            bytes = 0;
-        }
-    }
 
     @Setup
     public void setUp() throws Exception {
@@ -98,7 +84,7 @@ public class YamuxFramingBenchmark {
     }
 
     @Benchmark
-    public void dataFrame(Bytes counter) {
+    public void dataFrame(ByteCounter counter) {
         long before = received;
         sender.write(payload.duplicate());
         sender.flush();

@@ -4,13 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.peerflux.Host;
-import io.peerflux.host.Peerflux;
-import io.peerflux.multiaddr.Multiaddr;
 import io.peerflux.multiaddr.Protocol;
-import io.peerflux.mux.yamux.Yamux;
-import io.peerflux.protocol.echo.Echo;
-import io.peerflux.security.noise.Noise;
-import io.peerflux.transport.quic.Quic;
+import io.peerflux.testing.TestHosts;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -45,19 +40,12 @@ class QuicForeignTokenInteropTest {
     void jsDialsJavaAfterMeetingAnotherQuicPeer() throws Exception {
         client = JsPeer.start();
         other = JsPeer.start();
-        host = Peerflux.host()
-                .transport(Quic.create())
-                .security(Noise.create())
-                .muxer(Yamux.create())
-                .handle(Echo.PROTOCOL_ID, Echo.handler())
-                .listen(Multiaddr.of("/ip4/127.0.0.1/udp/0/quic-v1"))
-                .build();
-        host.start().block(TIMEOUT);
+        host = TestHosts.quic();
 
         // Over QUIC to the other js peer first: its server sends the client NEW_TOKEN frames once connected.
         client.command("ping", Map.of("addr", other.addressWith(Protocol.QUIC_V1).toString()), TIMEOUT);
         // Then to Peerflux, whose address is also QUIC only.
-        String java = host.listenAddresses().get(0) + "/p2p/" + host.peerId();
+        String java = TestHosts.address(host).toString();
         JsonNode reply = client.command("echo", Map.of("addr", java, "bytes", 64 * 1024), TIMEOUT);
         assertThat(reply.get("bytes").asInt()).isEqualTo(64 * 1024);
     }

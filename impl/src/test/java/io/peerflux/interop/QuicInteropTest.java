@@ -7,14 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.peerflux.Connection;
 import io.peerflux.Host;
 import io.peerflux.IdentifyInfo;
-import io.peerflux.host.Peerflux;
-import io.peerflux.multiaddr.Multiaddr;
 import io.peerflux.multiaddr.Protocol;
-import io.peerflux.mux.yamux.Yamux;
 import io.peerflux.protocol.echo.Echo;
 import io.peerflux.protocol.ping.Ping;
-import io.peerflux.security.noise.Noise;
-import io.peerflux.transport.quic.Quic;
+import io.peerflux.testing.TestHosts;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -42,14 +38,7 @@ class QuicInteropTest {
     @BeforeAll
     void start() throws Exception {
         js = JsPeer.start();
-        host = Peerflux.host()
-                .transport(Quic.create())
-                .security(Noise.create())
-                .muxer(Yamux.create())
-                .handle(Echo.PROTOCOL_ID, Echo.handler())
-                .listen(Multiaddr.of("/ip4/127.0.0.1/udp/0/quic-v1"))
-                .build();
-        host.start().block(TIMEOUT);
+        host = TestHosts.quic();
     }
 
     @AfterAll

@@ -8,6 +8,7 @@ import io.peerflux.mux.yamux.Yamux;
 import io.peerflux.protocol.echo.Echo;
 import io.peerflux.security.noise.Noise;
 import io.peerflux.transport.memory.MemoryTransport;
+import io.peerflux.transport.quic.Quic;
 import io.peerflux.transport.tcp.Tcp;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
@@ -31,6 +32,19 @@ public final class TestHosts {
                         .muxer(Yamux.create())
                         .handle(Echo.PROTOCOL_ID, Echo.handler())
                         .listen(Multiaddr.of("/ip4/127.0.0.1/tcp/0")))
+                .build();
+        host.start().block(Duration.ofSeconds(10));
+        return host;
+    }
+
+    /** A QUIC v1 host serving echo, listening on an ephemeral loopback UDP port, started. */
+    public static Host quic() {
+        Host host = Peerflux.host()
+                .transport(Quic.create())
+                .security(Noise.create())
+                .muxer(Yamux.create())
+                .handle(Echo.PROTOCOL_ID, Echo.handler())
+                .listen(Multiaddr.of("/ip4/127.0.0.1/udp/0/quic-v1"))
                 .build();
         host.start().block(Duration.ofSeconds(10));
         return host;
