@@ -23,16 +23,14 @@ import org.slf4j.LoggerFactory;
  *   <li>Conscrypt when its (optional) jar is on the class path and its native library loads for this platform;</li>
  *   <li>SunJCE.</li>
  * </ol>
- * Conscrypt is used as a {@link Provider} instance only, never registered with {@link Security}, so nothing else in
- * the JVM changes. Loading it extracts and loads a native library (file I/O): {@link Noise}'s constructor triggers
- * the choice so that this happens where a host is built, never on an event loop.
+ * {@link Noise}'s constructor triggers the choice, so that loading Conscrypt happens where a host is built.
  */
 final class ChaChaPolyProviders {
 
     /** System property that overrides the choice: {@code SunJCE} or {@code Conscrypt}. */
     static final String PROPERTY = "peerflux.chacha.provider";
     static final String SUN_JCE = "SunJCE";
-    static final String CONSCRYPT = "Conscrypt";
+    static final String CONSCRYPT = ConscryptProvider.NAME;
 
     private static final Logger log = LoggerFactory.getLogger(ChaChaPolyProviders.class);
     private static final Provider SELECTED = select();
@@ -51,11 +49,7 @@ final class ChaChaPolyProviders {
             return sunJce();
         }
         if (CONSCRYPT.equalsIgnoreCase(name)) {
-            Provider conscrypt = ConscryptHolder.PROVIDER;
-            if (conscrypt == null) {
-                throw new IllegalStateException("Conscrypt is not on the class path or cannot load on this platform");
-            }
-            return conscrypt;
+            return ConscryptProvider.required();
         }
         throw new IllegalArgumentException(PROPERTY + " must be " + SUN_JCE + " or " + CONSCRYPT + ": " + name);
     }
@@ -68,7 +62,8 @@ final class ChaChaPolyProviders {
         } else if (sunJceIntrinsified()) {
             provider = sunJce();
         } else {
-            provider = ConscryptHolder.PROVIDER != null ? ConscryptHolder.PROVIDER : sunJce();
+            Provider conscrypt = ConscryptProvider.orNull();
+            provider = conscrypt != null ? conscrypt : sunJce();
         }
         log.debug("ChaCha20-Poly1305 from {}", provider.getName());
         return provider;
@@ -108,22 +103,6 @@ final class ChaChaPolyProviders {
                     .orElse("");
         } catch (IOException | RuntimeException e) {
             return "";
-        }
-    }
-
-    /** Conscrypt's provider, loaded on first use; {@code null} when absent or its native library does not load. */
-    private static final class ConscryptHolder {
-
-        static final Provider PROVIDER = load();
-
-        private static Provider load() {
-            try {
-                org.conscrypt.Conscrypt.checkAvailability();
-                return org.conscrypt.Conscrypt.newProvider();
-            } catch (LinkageError unavailable) {
-                log.debug("Conscrypt unavailable: {}", unavailable.toString());
-                return null;
-            }
         }
     }
 }

@@ -34,12 +34,11 @@ public final class Noise implements SecureTransport {
     static final String HANDSHAKE_NAME = "noise-handshake";
     static final String DECODER_NAME = "noise-decoder";
     static final String ENCODER_NAME = "noise-encoder";
-    private static final int PRIVATE_KEY_LENGTH = 32;
 
     private final NoiseConfig config;
     /** A DRBG seeded once here, so that handshakes on event loops never read the OS entropy source. */
     private final SecureRandom random;
-    private final NoiseHandshake.StaticKey staticKey;
+    private final X25519.KeyPair staticKey;
     /** The last payload signed, reused while identity and muxers stay the same (usually: one host, forever). */
     private volatile SignedPayload lastPayload;
 
@@ -54,10 +53,9 @@ public final class Noise implements SecureTransport {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK always has a DRBG", e);
         }
-        byte[] staticPrivateKey = new byte[PRIVATE_KEY_LENGTH];
-        random.nextBytes(staticPrivateKey);
-        this.staticKey = NoiseHandshake.StaticKey.of(staticPrivateKey);
-        ChaChaPolyProviders.selected(); // chooses (and may load) the cipher provider here, not on an event loop
+        // Choosing the implementations may load Conscrypt: here, where a host is built, not on an event loop.
+        this.staticKey = X25519.selected().generate(random);
+        ChaChaPolyProviders.selected();
     }
 
     /** Noise with {@link NoiseConfig#defaults()}. */
@@ -132,9 +130,7 @@ public final class Noise implements SecureTransport {
     }
 
     private NoiseHandshake newHandshake(boolean initiator) {
-        byte[] ephemeralKey = new byte[PRIVATE_KEY_LENGTH];
-        random.nextBytes(ephemeralKey);
-        return new NoiseHandshake(initiator, new byte[0], staticKey, ephemeralKey);
+        return new NoiseHandshake(initiator, new byte[0], staticKey, X25519.selected().generate(random));
     }
 
     private byte[] payload(PrivateKey identity, List<String> muxers) {

@@ -8,8 +8,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.bouncycastle.crypto.params.X25519PrivateKeyParameters;
-import org.bouncycastle.crypto.params.X25519PublicKeyParameters;
 
 /**
  * The Noise_XX_25519_ChaChaPoly_SHA256 handshake with no I/O: the SymmetricState and HandshakeState of the Noise
@@ -36,8 +34,8 @@ final class NoiseHandshake {
     private static final int MESSAGES = 3;
 
     private final boolean initiator;
-    private final X25519PrivateKeyParameters localStatic;
-    private final X25519PrivateKeyParameters localEphemeral;
+    private final X25519.KeyPair localStatic;
+    private final X25519.KeyPair localEphemeral;
     private final byte[] localStaticPublic;
     private final byte[] localEphemeralPublic;
     private final MessageDigest sha256;
@@ -57,16 +55,19 @@ final class NoiseHandshake {
      * @param ephemeralPrivateKey this side's ephemeral X25519 private key (32 bytes), fresh for every handshake
      */
     NoiseHandshake(boolean initiator, byte[] prologue, byte[] staticPrivateKey, byte[] ephemeralPrivateKey) {
-        this(initiator, prologue, StaticKey.of(staticPrivateKey), ephemeralPrivateKey);
+        this(initiator, prologue, X25519.selected().keyPair(staticPrivateKey),
+                X25519.selected().keyPair(ephemeralPrivateKey));
     }
 
-    /** As above, with a static key pair that may serve many handshakes (its public key is derived only once). */
-    NoiseHandshake(boolean initiator, byte[] prologue, StaticKey staticKey, byte[] ephemeralPrivateKey) {
+    /**
+     * As above, with key pairs: the static one may serve many handshakes, the ephemeral one must be fresh for each.
+     */
+    NoiseHandshake(boolean initiator, byte[] prologue, X25519.KeyPair staticKey, X25519.KeyPair ephemeralKey) {
         this.initiator = initiator;
-        this.localStatic = staticKey.privateKey();
-        this.localEphemeral = new X25519PrivateKeyParameters(ephemeralPrivateKey, 0);
+        this.localStatic = staticKey;
+        this.localEphemeral = ephemeralKey;
         this.localStaticPublic = staticKey.publicKey();
-        this.localEphemeralPublic = localEphemeral.generatePublicKey().getEncoded();
+        this.localEphemeralPublic = ephemeralKey.publicKey();
         try {
             this.sha256 = MessageDigest.getInstance("SHA-256");
             this.hmac = Mac.getInstance("HmacSHA256");
@@ -117,14 +118,14 @@ final class NoiseHandshake {
             }
             case 1 -> { // <- e, ee, s, es
                 mixHash(localEphemeralPublic);
-                mixKey(dh(localEphemeral, remoteEphemeral));
+                mixKey(localEphemeral.agree(remoteEphemeral));
                 byte[] s = encryptAndHash(localStaticPublic);
-                mixKey(dh(localStatic, remoteEphemeral));
+                mixKey(localStatic.agree(remoteEphemeral));
                 message = concat(localEphemeralPublic, s, encryptAndHash(payload));
             }
             default -> { // -> s, se
                 byte[] s = encryptAndHash(localStaticPublic);
-                mixKey(dh(localStatic, remoteEphemeral));
+                mixKey(localStatic.agree(remoteEphemeral));
                 message = concat(s, encryptAndHash(payload));
             }
         }
@@ -156,15 +157,15 @@ final class NoiseHandshake {
                 requireLength(message, DH_LENGTH + ENCRYPTED_KEY_LENGTH + CipherState.TAG_LENGTH);
                 remoteEphemeral = Arrays.copyOfRange(message, 0, DH_LENGTH);
                 mixHash(remoteEphemeral);
-                mixKey(dh(localEphemeral, remoteEphemeral));
+                mixKey(localEphemeral.agree(remoteEphemeral));
                 remoteStatic = decryptAndHash(Arrays.copyOfRange(message, DH_LENGTH, DH_LENGTH + ENCRYPTED_KEY_LENGTH));
-                mixKey(dh(localEphemeral, remoteStatic));
+                mixKey(localEphemeral.agree(remoteStatic));
                 payload = decryptAndHash(Arrays.copyOfRange(message, DH_LENGTH + ENCRYPTED_KEY_LENGTH, message.length));
             }
             default -> { // -> s, se
                 requireLength(message, ENCRYPTED_KEY_LENGTH + CipherState.TAG_LENGTH);
                 remoteStatic = decryptAndHash(Arrays.copyOfRange(message, 0, ENCRYPTED_KEY_LENGTH));
-                mixKey(dh(localEphemeral, remoteStatic));
+                mixKey(localEphemeral.agree(remoteStatic));
                 payload = decryptAndHash(Arrays.copyOfRange(message, ENCRYPTED_KEY_LENGTH, message.length));
             }
         }
@@ -183,15 +184,6 @@ final class NoiseHandshake {
         return initiator
                 ? new TransportCiphers(initiatorToResponder, responderToInitiator)
                 : new TransportCiphers(responderToInitiator, initiatorToResponder);
-    }
-
-    /** A static X25519 key pair; immutable, so one may serve concurrent handshakes. */
-    record StaticKey(X25519PrivateKeyParameters privateKey, byte[] publicKey) {
-
-        static StaticKey of(byte[] privateKey) {
-            X25519PrivateKeyParameters key = new X25519PrivateKeyParameters(privateKey, 0);
-            return new StaticKey(key, key.generatePublicKey().getEncoded());
-        }
     }
 
     /** The two directions of a finished handshake. */
@@ -247,20 +239,6 @@ final class NoiseHandshake {
         }
         mixHash(ciphertext);
         return plaintext;
-    }
-
-    /**
-     * X25519. A remote key of small order yields an all-zero secret; Noise allows refusing it, and we do (the
-     * libp2p identity signature would fail later anyway).
-     */
-    private static byte[] dh(X25519PrivateKeyParameters local, byte[] remotePublic) {
-        byte[] secret = new byte[DH_LENGTH];
-        try {
-            local.generateSecret(new X25519PublicKeyParameters(remotePublic, 0), secret, 0);
-        } catch (IllegalStateException e) {
-            throw HandshakeException.invalid("remote X25519 key is of small order", e);
-        }
-        return secret;
     }
 
     /** Noise's HKDF with two outputs (RFC 5869 with HMAC-SHA256, the chaining key as salt, no info). */
