@@ -87,9 +87,6 @@ final class NoiseTransportEncoder extends ChannelOutboundHandlerAdapter {
         while (!failed && !pending.isEmpty()) {
             ChannelPromise promise = ctx.newPromise();
             ByteBuf plaintext = pending.remove(MAX_PLAINTEXT, promise);
-            if (cipher.buffersParts()) {
-                plaintext = contiguous(ctx, plaintext);
-            }
             int length = plaintext.readableBytes();
             if (length == 0) {
                 plaintext.release();
@@ -100,8 +97,9 @@ final class NoiseTransportEncoder extends ChannelOutboundHandlerAdapter {
             ByteBuf frame = ctx.alloc().ioBuffer(NoiseHandshakeHandler.LENGTH_FIELD + messageLength);
             try {
                 frame.writeShort(messageLength);
-                ByteBuffer out = frame.internalNioBuffer(frame.writerIndex(), messageLength);
-                cipher.encrypt(null, plaintext.nioBuffers(), out);
+                int at = frame.writerIndex();
+                ByteBuffer[] parts = plaintextParts(plaintext, frame, at);
+                cipher.encrypt(null, parts, frame.internalNioBuffer(at, messageLength));
                 frame.writerIndex(frame.writerIndex() + messageLength);
             } catch (GeneralSecurityException e) {
                 frame.release();
@@ -115,26 +113,20 @@ final class NoiseTransportEncoder extends ChannelOutboundHandlerAdapter {
     }
 
     /**
-     * {@code plaintext} as one buffer: a coalesced message (a muxer header and its data at least) is copied into one
-     * pooled direct buffer, for a cipher that {@linkplain CipherState#buffersParts() buffers parts}. One copy is
-     * cheaper than Conscrypt's way with a multi-part message: it buffers every {@code update} on the heap, then
-     * encrypts from and into heap arrays, copying twice more.
-     * Ownership: takes {@code plaintext}; the caller releases the result.
+     * What to encrypt. A cipher that {@linkplain CipherState#buffersParts() buffers parts} gets a coalesced message
+     * (a muxer header and its data at least) gathered into {@code frame} at {@code at}, where it is then encrypted in
+     * place: the JCA's ByteBuffer operations are copy-safe, so input and output may share memory. One copy, into the
+     * buffer that is sent anyway, is cheaper than Conscrypt's way with parts (it buffers every {@code update} on the
+     * heap, then encrypts from and into heap arrays), and than gathering into a buffer of its own first.
      */
-    private static ByteBuf contiguous(ChannelHandlerContext ctx, ByteBuf plaintext) {
-        if (plaintext.nioBufferCount() == 1) {
-            return plaintext;
+    private ByteBuffer[] plaintextParts(ByteBuf plaintext, ByteBuf frame, int at) {
+        if (!cipher.buffersParts() || plaintext.nioBufferCount() == 1) {
+            return plaintext.nioBuffers();
         }
-        try {
-            ByteBuf gathered = ctx.alloc().directBuffer(plaintext.readableBytes());
-            // Part by part: a composite's own nioBuffer() would gather into a new heap buffer first.
-            for (ByteBuffer part : plaintext.nioBuffers()) {
-                gathered.writeBytes(part);
-            }
-            return gathered;
-        } finally {
-            plaintext.release();
-        }
+        int length = plaintext.readableBytes();
+        frame.setBytes(at, plaintext, plaintext.readerIndex(), length);
+        // A view of its own: the cipher refuses one ByteBuffer object as both input and output.
+        return new ByteBuffer[] {frame.nioBuffer(at, length)};
     }
 
     private void fail(ChannelHandlerContext ctx, ChannelPromise promise, GeneralSecurityException cause) {
