@@ -44,18 +44,13 @@ import reactor.core.publisher.Mono;
 class MplexInteropTest {
 
     static final Duration TIMEOUT = Duration.ofSeconds(60);
+    static final int BULK = 32 << 20;
     /**
-     * More than the kernel alone can hold: Linux grows a connection's receive buffer up to {@code tcp_rmem}'s maximum
-     * (32 MiB here) once the application reads in large chunks, so a smaller transfer could fit in the socket
-     * buffers and never make TCP hold js back.
+     * Buffer memory growth allowed while a slow reader receives {@link #BULK}: half of it. The sample is the whole
+     * allocator of a test JVM that other test classes have just used, so a fresh allocator chunk can land in it (one
+     * CI run measured 10 MiB, others 0–2 MiB); without backpressure the growth is about the payload.
      */
-    static final int BULK = 64 << 20;
-    /**
-     * Buffer memory growth allowed while a slow reader receives {@link #BULK}. The sample is the whole allocator of a
-     * test JVM that other test classes have just used, so a fresh allocator chunk can land in it (one CI run measured
-     * 10 MiB, others 0–2 MiB); without backpressure the growth is about the payload.
-     */
-    static final long MEMORY_BOUND = 16 << 20;
+    static final long MEMORY_BOUND = BULK / 2;
     /** Shorter than mplex's read stall timeout: a reader this slow to start holds the sender back, no more. */
     static final Duration STALL = Duration.ofSeconds(2);
     /** js-libp2p mplex's default {@code disconnectThreshold}. */

@@ -1,6 +1,5 @@
 package io.peerflux.transport.tcp;
 
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.peerflux.DialException;
@@ -62,15 +61,6 @@ public final class Tcp implements Transport {
         return (network.equals("ip4") || network.equals("ip6")) && parts.get(1).protocol().name().equals("tcp");
     }
 
-    /**
-     * Reads of up to 1 MiB, where Netty's default stops at 64 KiB. A full Noise transport message is 65,537 bytes, so
-     * 64 KiB reads split almost every message in two, and the decoder copies the pieces together; a bulk transfer
-     * then made twice the read calls and a copy of nearly every byte. The size adapts per connection as Netty's
-     * default does, so a quiet connection still reads into small buffers. Measured on JDK 25 with
-     * {@code benchmarks/compare.sh}: tcp+noise+yamux went from 75-77% to 83% of the ChaCha20-Poly1305 ceiling pipe.
-     */
-    private static final AdaptiveRecvByteBufAllocator READS = new AdaptiveRecvByteBufAllocator(64, 2048, 1 << 20);
-
     @Override
     public Mono<RawConnection> dial(Multiaddr address, Duration timeout, PrivateKey localKey,
                                    PeerId expectedRemote) {
@@ -82,7 +72,6 @@ public final class Tcp implements Transport {
                 .remoteAddress(() -> remote)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
                 .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, READS)
                 .connect()
                 .timeout(timeout, Mono.error(() -> new TimeoutException()))
                 .map(Tcp::raw)
@@ -98,7 +87,6 @@ public final class Tcp implements Transport {
                 .runOn(loops)
                 .bindAddress(() -> local)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.RCVBUF_ALLOCATOR, READS)
                 .doOnConnection(connection -> inbound.accept(raw(connection)))
                 .bind()
                 .map(server -> new Listener() {
