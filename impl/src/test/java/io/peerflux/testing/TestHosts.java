@@ -7,6 +7,7 @@ import io.peerflux.multiaddr.Multiaddr;
 import io.peerflux.mux.yamux.Yamux;
 import io.peerflux.protocol.echo.Echo;
 import io.peerflux.security.noise.Noise;
+import io.peerflux.transport.Transport;
 import io.peerflux.transport.memory.MemoryTransport;
 import io.peerflux.transport.quic.Quic;
 import io.peerflux.transport.tcp.Tcp;
@@ -26,28 +27,12 @@ public final class TestHosts {
 
     /** Like {@link #tcp()}, with further settings applied to the builder. */
     public static Host tcp(UnaryOperator<HostBuilder> customize) {
-        Host host = customize.apply(Peerflux.host()
-                        .transport(Tcp.create())
-                        .security(Noise.create())
-                        .muxer(Yamux.create())
-                        .handle(Echo.PROTOCOL_ID, Echo.handler())
-                        .listen(Multiaddr.of("/ip4/127.0.0.1/tcp/0")))
-                .build();
-        host.start().block(Duration.ofSeconds(10));
-        return host;
+        return started(customize.apply(echoHost(Tcp.create(), "/ip4/127.0.0.1/tcp/0")));
     }
 
     /** A QUIC v1 host serving echo, listening on an ephemeral loopback UDP port, started. */
     public static Host quic() {
-        Host host = Peerflux.host()
-                .transport(Quic.create())
-                .security(Noise.create())
-                .muxer(Yamux.create())
-                .handle(Echo.PROTOCOL_ID, Echo.handler())
-                .listen(Multiaddr.of("/ip4/127.0.0.1/udp/0/quic-v1"))
-                .build();
-        host.start().block(Duration.ofSeconds(10));
-        return host;
+        return started(echoHost(Quic.create(), "/ip4/127.0.0.1/udp/0/quic-v1"));
     }
 
     /** The host's first listen address with its {@code /p2p} suffix. */
@@ -59,13 +44,21 @@ public final class TestHosts {
 
     /** A memory transport + Noise + Yamux host serving echo, listening on a fresh {@code /memory} id, started. */
     public static Host memory() {
-        Host host = Peerflux.host()
-                .transport(MemoryTransport.create())
+        return started(echoHost(MemoryTransport.create(), "/memory/0"));
+    }
+
+    /** Noise + Yamux (QUIC brings its own security and muxing) on {@code transport}, serving echo. */
+    private static HostBuilder echoHost(Transport transport, String listen) {
+        return Peerflux.host()
+                .transport(transport)
                 .security(Noise.create())
                 .muxer(Yamux.create())
                 .handle(Echo.PROTOCOL_ID, Echo.handler())
-                .listen(Multiaddr.of("/memory/0"))
-                .build();
+                .listen(Multiaddr.of(listen));
+    }
+
+    private static Host started(HostBuilder builder) {
+        Host host = builder.build();
         host.start().block(Duration.ofSeconds(10));
         return host;
     }

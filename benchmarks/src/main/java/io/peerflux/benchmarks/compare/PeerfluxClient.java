@@ -20,14 +20,16 @@ import java.time.Duration;
  */
 final class PeerfluxClient implements AutoCloseable {
 
+    private static final Duration START_STOP = Duration.ofSeconds(30);
+
     private final Host noise = Peerflux.host().transport(Tcp.create()).transport(Quic.create())
             .security(Noise.create()).muxer(Yamux.create()).build();
     private final Host tls = Peerflux.host().transport(Tcp.create()).security(Tls.create()).muxer(Yamux.create())
             .build();
 
     PeerfluxClient() {
-        noise.start().block();
-        tls.start().block();
+        noise.start().block(START_STOP);
+        tls.start().block(START_STOP);
     }
 
     /** Dials {@code address} (with its {@code /p2p} part) and runs perf once; the connection is closed after. */
@@ -42,7 +44,7 @@ final class PeerfluxClient implements AutoCloseable {
 
     @Override
     public void close() {
-        noise.stop().block();
-        tls.stop().block();
+        noise.stop().block(START_STOP);
+        tls.stop().block(START_STOP);
     }
 }

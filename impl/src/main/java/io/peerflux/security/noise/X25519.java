@@ -14,6 +14,8 @@ import java.util.HexFormat;
 import javax.crypto.KeyAgreement;
 import org.bouncycastle.crypto.params.X25519PrivateKeyParameters;
 import org.bouncycastle.crypto.params.X25519PublicKeyParameters;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * X25519 (RFC 7748), Noise's DH function, from the fastest implementation present, chosen once per JVM: Conscrypt's
@@ -29,6 +31,7 @@ abstract sealed class X25519 {
     static final String BOUNCY_CASTLE = "BouncyCastle";
     static final int KEY_LENGTH = 32;
 
+    private static final Logger log = LoggerFactory.getLogger(X25519.class);
     private static final X25519 SELECTED = select();
 
     /** A local key pair; immutable, so one may serve concurrent handshakes. */
@@ -72,11 +75,15 @@ abstract sealed class X25519 {
 
     private static X25519 select() {
         String override = System.getProperty(PROPERTY);
+        X25519 x25519;
         if (override != null) {
-            return named(override);
+            x25519 = named(override);
+        } else {
+            Provider conscrypt = ConscryptProvider.orNull();
+            x25519 = conscrypt != null ? new Conscrypt(conscrypt) : new BouncyCastle();
         }
-        Provider conscrypt = ConscryptProvider.orNull();
-        return conscrypt != null ? new Conscrypt(conscrypt) : new BouncyCastle();
+        log.debug("X25519 from {}", x25519.name());
+        return x25519;
     }
 
     private static HandshakeException smallOrder(Exception cause) {
