@@ -1,5 +1,6 @@
 package io.peerflux.mux.mplex;
 
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.peerflux.mux.MuxedStream;
 import io.peerflux.mux.Muxer;
@@ -47,7 +48,9 @@ public final class Mplex implements Muxer {
 
     /**
      * Adds the mplex decoder, encoder and session handler at the end of {@code channel}'s pipeline. Must be called
-     * on the channel's event loop. From then on the session owns the channel's {@code autoRead} setting.
+     * on the channel's event loop. From then on the session owns the channel's {@code autoRead} setting, and the
+     * channel reads at most Netty's default 64 KiB at once: pausing reads is mplex's only backpressure, and what one
+     * read brings is decoded and delivered after the pause.
      */
     @Override
     public MuxerSession start(Channel channel, boolean initiator, Consumer<MuxedStream> inbound) {
@@ -55,6 +58,7 @@ public final class Mplex implements Muxer {
             throw new IllegalStateException("Mplex.start must be called on the channel's event loop");
         }
         MplexHandler handler = new MplexHandler(channel, config, Objects.requireNonNull(inbound));
+        channel.config().setRecvByteBufAllocator(AdaptiveRecvByteBufAllocator.DEFAULT);
         channel.pipeline()
                 .addLast("mplex-decoder", new MplexFrameDecoder())
                 .addLast("mplex-encoder", MplexFrameEncoder.INSTANCE)

@@ -72,6 +72,7 @@ public final class Tcp implements Transport {
                 .remoteAddress(() -> remote)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
                 .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, TcpReads.INSTANCE)
                 .connect()
                 .timeout(timeout, Mono.error(() -> new TimeoutException()))
                 .map(Tcp::raw)
@@ -87,6 +88,7 @@ public final class Tcp implements Transport {
                 .runOn(loops)
                 .bindAddress(() -> local)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, TcpReads.INSTANCE)
                 .doOnConnection(connection -> inbound.accept(raw(connection)))
                 .bind()
                 .map(server -> new Listener() {
