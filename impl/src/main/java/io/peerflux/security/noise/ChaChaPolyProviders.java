@@ -43,6 +43,14 @@ final class ChaChaPolyProviders {
         return SELECTED;
     }
 
+    /**
+     * The provider for messages of at most {@link ShortMessageCipher#MAX_MESSAGE} bytes, or {@code null} for the
+     * {@linkplain #selected() selected} one: Conscrypt when it loads, unless {@value #PROPERTY} names SunJCE.
+     */
+    static Provider forShortMessages() {
+        return SUN_JCE.equalsIgnoreCase(System.getProperty(PROPERTY)) ? null : ConscryptProvider.orNull();
+    }
+
     /** The provider called {@code name} ({@code SunJCE} or {@code Conscrypt}), or an exception saying why not. */
     static Provider named(String name) {
         if (SUN_JCE.equalsIgnoreCase(name)) {

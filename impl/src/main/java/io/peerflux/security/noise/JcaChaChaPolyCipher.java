@@ -12,7 +12,8 @@ import javax.crypto.spec.SecretKeySpec;
  * Conscrypt). One {@link Cipher} is re-initialised per message (both providers refuse a second initialisation with
  * the same key and nonce, which Noise never asks for), and data moves through the {@code ByteBuffer} API so that
  * direct buffers reach native code without copies. A single-part message goes to one {@code doFinal}: Conscrypt's
- * AEAD buffers whatever {@code update} is given, so only several parts pay for that copy.
+ * AEAD buffers whatever {@code update} is given, so only several parts pay for that copy. Short messages go to
+ * {@link ShortMessageCipher} where it is available.
  */
 final class JcaChaChaPolyCipher implements ChaChaPolyCipher {
 
@@ -24,6 +25,7 @@ final class JcaChaChaPolyCipher implements ChaChaPolyCipher {
     private final byte[] nonceBytes = new byte[NONCE_LENGTH];
     private final ByteBuffer empty = ByteBuffer.allocate(0);
     private final boolean buffersParts;
+    private final ShortMessageCipher shortMessages;
 
     JcaChaChaPolyCipher(byte[] key, Provider provider) {
         if (key.length != KEY_LENGTH) {
@@ -31,8 +33,15 @@ final class JcaChaChaPolyCipher implements ChaChaPolyCipher {
         }
         this.key = new SecretKeySpec(key, "ChaCha20");
         this.buffersParts = provider.getName().equals(ChaChaPolyProviders.CONSCRYPT);
+        this.cipher = cipherOf(provider);
+        Provider shortProvider = ShortMessageCipher.provider();
+        this.shortMessages = shortProvider == null ? null
+                : new ShortMessageCipher(shortProvider == provider ? cipher : cipherOf(shortProvider));
+    }
+
+    private static Cipher cipherOf(Provider provider) {
         try {
-            this.cipher = Cipher.getInstance(TRANSFORMATION, provider);
+            return Cipher.getInstance(TRANSFORMATION, provider);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(provider.getName() + " has no " + TRANSFORMATION, e);
         }
@@ -47,6 +56,16 @@ final class JcaChaChaPolyCipher implements ChaChaPolyCipher {
     @Override
     public void encrypt(long nonce, byte[] associatedData, ByteBuffer[] plaintext, ByteBuffer out)
             throws GeneralSecurityException {
+        if (shortMessages != null) {
+            int length = 0;
+            for (ByteBuffer part : plaintext) {
+                length += part.remaining();
+            }
+            if (length <= ShortMessageCipher.MAX_MESSAGE) {
+                shortMessages.encrypt(key, nonce(nonce), associatedData, plaintext, length, out);
+                return;
+            }
+        }
         init(Cipher.ENCRYPT_MODE, nonce, associatedData);
         int last = plaintext.length - 1;
         for (int i = 0; i < last; i++) {
@@ -58,17 +77,26 @@ final class JcaChaChaPolyCipher implements ChaChaPolyCipher {
     @Override
     public void decrypt(long nonce, byte[] associatedData, ByteBuffer ciphertext, ByteBuffer out)
             throws GeneralSecurityException {
+        if (shortMessages != null && ciphertext.remaining() <= ShortMessageCipher.MAX_MESSAGE + TAG_LENGTH) {
+            shortMessages.decrypt(key, nonce(nonce), associatedData, ciphertext, out);
+            return;
+        }
         init(Cipher.DECRYPT_MODE, nonce, associatedData);
         cipher.doFinal(ciphertext, out);
     }
 
     private void init(int mode, long nonce, byte[] associatedData) throws GeneralSecurityException {
-        for (int i = 0; i < Long.BYTES; i++) {
-            nonceBytes[4 + i] = (byte) (nonce >>> (8 * i));
-        }
-        cipher.init(mode, key, new IvParameterSpec(nonceBytes));
+        cipher.init(mode, key, nonce(nonce));
         if (associatedData != null && associatedData.length > 0) {
             cipher.updateAAD(associatedData);
         }
+    }
+
+    /** Noise's 96-bit nonce: 32 zero bits, then the counter little-endian. */
+    private IvParameterSpec nonce(long counter) {
+        for (int i = 0; i < Long.BYTES; i++) {
+            nonceBytes[4 + i] = (byte) (counter >>> (8 * i));
+        }
+        return new IvParameterSpec(nonceBytes);
     }
 }

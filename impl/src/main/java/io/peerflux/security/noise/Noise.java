@@ -56,6 +56,7 @@ public final class Noise implements SecureTransport {
         // Choosing the implementations may load Conscrypt: here, where a host is built, not on an event loop.
         this.staticKey = X25519.selected().generate(random);
         ChaChaPolyProviders.selected();
+        ShortMessageCipher.provider();
     }
 
     /** Noise with {@link NoiseConfig#defaults()}. */

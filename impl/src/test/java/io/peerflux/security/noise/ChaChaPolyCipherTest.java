@@ -19,6 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Both providers {@link ChaChaPolyProviders} may choose, checked against BouncyCastle's independent ChaCha20-Poly1305
  * with Noise's nonce layout, through every mix of heap and direct buffers the Noise codecs hand over. As in Noise,
  * each direction has its own cipher: both providers refuse to initialise one cipher twice with a key and nonce.
+ * Lengths on both sides of {@link ShortMessageCipher#MAX_MESSAGE} take both paths where Conscrypt loads.
  */
 class ChaChaPolyCipherTest {
 
@@ -31,7 +32,8 @@ class ChaChaPolyCipherTest {
         ChaChaPolyCipher sender = new JcaChaChaPolyCipher(KEY, ChaChaPolyProviders.named(provider));
         ChaChaPolyCipher receiver = new JcaChaChaPolyCipher(KEY, ChaChaPolyProviders.named(provider));
         long nonce = 0x0102030405060708L;
-        for (int length : new int[] {0, 1, 64, 65519}) {
+        for (int length : new int[] {0, 1, 64, ShortMessageCipher.MAX_MESSAGE, ShortMessageCipher.MAX_MESSAGE + 1,
+                65519}) {
             byte[] plaintext = bytes(length, length);
             byte[] expected = reference(nonce, plaintext);
             for (boolean directIn : new boolean[] {false, true}) {
@@ -55,27 +57,31 @@ class ChaChaPolyCipherTest {
     @ValueSource(strings = {"SunJCE", "Conscrypt"})
     void encryptsSeveralPartsAsOneMessage(String provider) throws Exception {
         ChaChaPolyCipher cipher = new JcaChaChaPolyCipher(KEY, ChaChaPolyProviders.named(provider));
-        byte[] plaintext = bytes(3000, 7);
-        ByteBuffer[] parts = {copyOf(Arrays.copyOfRange(plaintext, 0, 1000), true),
-                copyOf(Arrays.copyOfRange(plaintext, 1000, 1001), false),
-                copyOf(Arrays.copyOfRange(plaintext, 1001, 3000), true)};
-        ByteBuffer out = allocate(plaintext.length + ChaChaPolyCipher.TAG_LENGTH, true);
-        cipher.encrypt(5, null, parts, out);
-        assertThat(contents(out.flip())).isEqualTo(reference(5, null, plaintext));
+        for (int length : new int[] {600, 3000}) {
+            byte[] plaintext = bytes(length, 7);
+            ByteBuffer[] parts = {copyOf(Arrays.copyOfRange(plaintext, 0, 500), true),
+                    copyOf(Arrays.copyOfRange(plaintext, 500, 501), false),
+                    copyOf(Arrays.copyOfRange(plaintext, 501, length), true)};
+            ByteBuffer out = allocate(plaintext.length + ChaChaPolyCipher.TAG_LENGTH, true);
+            cipher.encrypt(length, null, parts, out);
+            assertThat(contents(out.flip())).isEqualTo(reference(length, null, plaintext));
+        }
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"SunJCE", "Conscrypt"})
     void rejectsAFlippedBitAndWritesNoPlaintext(String provider) throws Exception {
-        byte[] message = reference(9, bytes(500, 3));
-        for (int bit : new int[] {0, 8 * 250 + 3, 8 * message.length - 1}) {
-            byte[] tampered = message.clone();
-            tampered[bit / 8] ^= (byte) (1 << (bit % 8));
-            ByteBuffer out = allocate(500, true);
-            ChaChaPolyCipher cipher = new JcaChaChaPolyCipher(KEY, ChaChaPolyProviders.named(provider));
-            assertThatThrownBy(() -> cipher.decrypt(9, AD, copyOf(tampered, true), out))
-                    .isInstanceOf(AEADBadTagException.class);
-            assertThat(out.position()).isZero();
+        for (int length : new int[] {500, 5000}) {
+            byte[] message = reference(9, bytes(length, 3));
+            for (int bit : new int[] {0, 8 * 250 + 3, 8 * message.length - 1}) {
+                byte[] tampered = message.clone();
+                tampered[bit / 8] ^= (byte) (1 << (bit % 8));
+                ByteBuffer out = allocate(length, true);
+                ChaChaPolyCipher cipher = new JcaChaChaPolyCipher(KEY, ChaChaPolyProviders.named(provider));
+                assertThatThrownBy(() -> cipher.decrypt(9, AD, copyOf(tampered, true), out))
+                        .isInstanceOf(AEADBadTagException.class);
+                assertThat(out.position()).isZero();
+            }
         }
     }
 
