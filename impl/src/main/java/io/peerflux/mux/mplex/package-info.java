@@ -22,7 +22,9 @@
  *       {@link io.peerflux.mux.mplex.MplexConfig#maxConnectionBuffer()}, the connection is not read
  *       ({@code autoRead} off), so TCP pushes back on the sender. This is head-of-line blocking: every stream of the
  *       connection, and every control message, waits for the slow reader. A reader that drains its stream below
- *       the mark within the stall timeout is never reset; it slows the connection down to its own pace.</li>
+ *       the mark within the stall timeout is never reset; it slows the connection down to its own pace. What one
+ *       read brings is still delivered after the pause, so an mplex connection reads at most Netty's default
+ *       64 KiB at once, where TCP otherwise reads up to 1 MiB.</li>
  *   <li><b>Reset after a stall.</b> If reading stays paused for
  *       {@link io.peerflux.mux.mplex.MplexConfig#readStallTimeout()}, the streams above their mark are reset, then,
  *       while the connection is still above its mark, the streams holding the most bytes; reading resumes. A reader
