@@ -38,7 +38,7 @@ final class ShortMessageCipher {
 
     private final Cipher cipher;
 
-    /** @param cipher a ChaCha20-Poly1305 {@link Cipher} of {@link #provider()}, used by this instance only */
+    /** @param cipher a ChaCha20-Poly1305 {@link Cipher} of {@link #provider()}, of one cipher state only */
     ShortMessageCipher(Cipher cipher) {
         this.cipher = cipher;
     }
