@@ -8,6 +8,8 @@ import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.peerflux.crypto.PrivateKey;
 import io.peerflux.multiaddr.Multiaddr;
 import io.peerflux.transport.RawConnection;
@@ -15,81 +17,91 @@ import io.peerflux.transport.Transport;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Read sizes on a real loopback connection: large by default, Netty's 64 KiB once the channel asks for it. */
+/** Read sizes: large by default, Netty's 64 KiB once the channel asks for it, though Netty keeps the first handle. */
 @Timeout(60)
 class TcpReadsTest {
 
     static final Duration TIMEOUT = Duration.ofSeconds(20);
     static final int BULK = 4 << 20;
+    static final int NETTY_MAX = AdaptiveRecvByteBufAllocator.DEFAULT_MAXIMUM;
 
-    final Tcp tcp = Tcp.create();
-    Transport.Listener listener;
-    RawConnection client;
+    @Test
+    void theChannelsOneHandleGrowsBeyond64KiBThenFollowsNettysDefault() {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        channel.config().setRecvByteBufAllocator(TcpReads.INSTANCE);
+        RecvByteBufAllocator.Handle handle = channel.unsafe().recvBufAllocHandle();
 
-    @AfterEach
-    void close() {
-        if (client != null) {
-            client.channel().close().syncUninterruptibly();
+        assertThat(guessAfterFullReads(channel, handle)).isGreaterThan(NETTY_MAX);
+
+        channel.config().setRecvByteBufAllocator(AdaptiveRecvByteBufAllocator.DEFAULT);
+        assertThat(channel.unsafe().recvBufAllocHandle()).as("Netty keeps the first handle").isSameAs(handle);
+        assertThat(guessAfterFullReads(channel, handle)).isLessThanOrEqualTo(NETTY_MAX);
+        channel.finishAndReleaseAll();
+    }
+
+    /** Eight reads that each fill the buffer the handle asked for, as a busy connection makes them. */
+    private static int guessAfterFullReads(Channel channel, RecvByteBufAllocator.Handle handle) {
+        for (int i = 0; i < 8; i++) {
+            handle.reset(channel.config());
+            int size = handle.guess();
+            handle.attemptedBytesRead(size);
+            handle.lastBytesRead(size);
+            handle.incMessagesRead(1);
+            handle.readComplete();
         }
-        if (listener != null) {
+        return handle.guess();
+    }
+
+    @Test
+    void tcpConnectionsReadThroughItAndHonourALaterAllocator() throws Exception {
+        Tcp tcp = Tcp.create();
+        PrivateKey key = PrivateKey.generateEd25519();
+        CompletableFuture<RawConnection> accepted = new CompletableFuture<>();
+        Transport.Listener listener =
+                tcp.listen(Multiaddr.of("/ip4/127.0.0.1/tcp/0"), key, accepted::complete).block(TIMEOUT);
+        Channel client = tcp.dial(listener.address(), TIMEOUT, key, null).block(TIMEOUT).channel();
+        try {
+            Channel server = accepted.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).channel();
+            assertThat((Object) client.config().getRecvByteBufAllocator()).isSameAs(TcpReads.INSTANCE);
+            assertThat((Object) server.config().getRecvByteBufAllocator()).isSameAs(TcpReads.INSTANCE);
+
+            ReadSizes reads = new ReadSizes(BULK);
+            server.eventLoop().submit(() -> {
+                server.config().setRecvByteBufAllocator(AdaptiveRecvByteBufAllocator.DEFAULT);
+                server.pipeline().addFirst(reads);
+            }).sync();
+            client.writeAndFlush(Unpooled.wrappedBuffer(new byte[BULK]));
+            assertThat(reads.done.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isPositive()
+                    .isLessThanOrEqualTo(NETTY_MAX);
+        } finally {
+            client.close().syncUninterruptibly();
             listener.close().block(TIMEOUT);
         }
     }
 
-    @Test
-    void readsBeyond64KiBUntilTheChannelSetsNettysDefault() throws Exception {
-        PrivateKey key = PrivateKey.generateEd25519();
-        CompletableFuture<RawConnection> accepted = new CompletableFuture<>();
-        listener = tcp.listen(Multiaddr.of("/ip4/127.0.0.1/tcp/0"), key, accepted::complete).block(TIMEOUT);
-        client = tcp.dial(listener.address(), TIMEOUT, key, null).block(TIMEOUT);
-        Channel server = accepted.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).channel();
-        ReadSizes reads = new ReadSizes();
-        server.eventLoop().submit(() -> {
-            server.config().setAutoRead(false);
-            server.pipeline().addFirst(reads);
-        }).sync();
-
-        assertThat(largestReadOf(server, reads)).isGreaterThan(AdaptiveRecvByteBufAllocator.DEFAULT_MAXIMUM);
-
-        server.eventLoop().submit(() -> server.config().setRecvByteBufAllocator(AdaptiveRecvByteBufAllocator.DEFAULT))
-                .sync();
-        assertThat(largestReadOf(server, reads)).isPositive()
-                .isLessThanOrEqualTo(AdaptiveRecvByteBufAllocator.DEFAULT_MAXIMUM);
-    }
-
-    /** Sends {@link #BULK} while the server does not read, lets it read, and returns its largest read. */
-    private int largestReadOf(Channel server, ReadSizes reads) throws Exception {
-        reads.largest.set(0);
-        long before = reads.total.get();
-        client.channel().writeAndFlush(Unpooled.wrappedBuffer(new byte[BULK]));
-        Thread.sleep(300);
-        server.eventLoop().submit(() -> server.config().setAutoRead(true)).sync();
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (reads.total.get() < before + BULK && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertThat(reads.total.get()).isEqualTo(before + BULK);
-        server.eventLoop().submit(() -> server.config().setAutoRead(false)).sync();
-        return reads.largest.get();
-    }
-
-    /** Records the size of every read and drops the bytes. */
+    /** Drops what it reads; completes with the largest read once {@code expected} bytes came. Event loop only. */
     static final class ReadSizes extends ChannelInboundHandlerAdapter {
-        final AtomicInteger largest = new AtomicInteger();
-        final AtomicLong total = new AtomicLong();
+        final CompletableFuture<Integer> done = new CompletableFuture<>();
+        private final long expected;
+        private long total;
+        private int largest;
+
+        ReadSizes(long expected) {
+            this.expected = expected;
+        }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ByteBuf read = (ByteBuf) msg;
-            largest.accumulateAndGet(read.readableBytes(), Math::max);
-            total.addAndGet(read.readableBytes());
+            largest = Math.max(largest, read.readableBytes());
+            total += read.readableBytes();
             read.release();
+            if (total >= expected) {
+                done.complete(largest);
+            }
         }
     }
 }
