@@ -12,7 +12,7 @@ import java.util.function.Consumer;
  * Immutable; one instance serves every connection.
  *
  * <pre>{@code
- * Muxer yamux = Yamux.create(YamuxConfig.defaults().withMaxReceiveWindow(16 << 20));
+ * Muxer yamux = Yamux.create(YamuxConfig.defaults().withMaxInboundStreams(100));
  * }</pre>
  */
 public final class Yamux implements Muxer {

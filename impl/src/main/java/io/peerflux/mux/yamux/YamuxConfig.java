@@ -8,10 +8,14 @@ import java.util.Objects;
  *
  * <p>Defaults ({@link #defaults()}):
  * <ul>
- *   <li>{@code maxReceiveWindow} 256 KiB: each stream starts with the spec's 256 KiB window and, when this is
- *       larger, the window doubles (up to this) whenever the reader consumed half of it within two round trips,
- *       i.e. when the window and not the reader limits throughput. Unconsumed inbound bytes per stream never exceed
- *       the current window.</li>
+ *   <li>{@code maxReceiveWindow} 16 MiB, as in go-yamux and js-libp2p: each stream starts with the spec's 256 KiB
+ *       window, which doubles (up to this) whenever the reader consumed half of it within two round trips, i.e.
+ *       when the window and not the reader limits throughput. A fixed 256 KiB window would hold a stream to
+ *       2.6 MB/s on a 100 ms path. Unconsumed inbound bytes per stream never exceed the current window, and a
+ *       reader that falls behind never grows it; {@link #INITIAL_WINDOW} turns growth off.</li>
+ *   <li>{@code maxConnectionReceiveWindow} 64 MiB: a stream's window grows only while the receive windows of all
+ *       the connection's streams together stay within this, so one connection holds at most this much unread
+ *       data, or 256 KiB per stream when more streams are open than fit.</li>
  *   <li>{@code maxInboundStreams} 1000: a stream the remote opens beyond this is reset at once.</li>
  *   <li>{@code maxOutboundStreams} 1000: {@code openStream()} beyond this fails with
  *       {@link io.peerflux.LimitExceededException}.</li>
@@ -29,17 +33,19 @@ public final class YamuxConfig {
     public static final int MAX_WINDOW = 1 << 30;
 
     private static final YamuxConfig DEFAULTS =
-            new YamuxConfig(INITIAL_WINDOW, 1000, 1000, 64 * 1024, Duration.ofSeconds(30));
+            new YamuxConfig(16 << 20, 64 << 20, 1000, 1000, 64 * 1024, Duration.ofSeconds(30));
 
     private final int maxReceiveWindow;
+    private final int maxConnectionReceiveWindow;
     private final int maxInboundStreams;
     private final int maxOutboundStreams;
     private final int maxQueuedWriteBytes;
     private final Duration keepAliveInterval;
 
-    private YamuxConfig(int maxReceiveWindow, int maxInboundStreams, int maxOutboundStreams, int maxQueuedWriteBytes,
-                        Duration keepAliveInterval) {
+    private YamuxConfig(int maxReceiveWindow, int maxConnectionReceiveWindow, int maxInboundStreams,
+                        int maxOutboundStreams, int maxQueuedWriteBytes, Duration keepAliveInterval) {
         this.maxReceiveWindow = maxReceiveWindow;
+        this.maxConnectionReceiveWindow = maxConnectionReceiveWindow;
         this.maxInboundStreams = maxInboundStreams;
         this.maxOutboundStreams = maxOutboundStreams;
         this.maxQueuedWriteBytes = maxQueuedWriteBytes;
@@ -57,24 +63,35 @@ public final class YamuxConfig {
             throw new IllegalArgumentException("maxReceiveWindow must be in [" + INITIAL_WINDOW + ", " + MAX_WINDOW
                     + "]: " + bytes);
         }
-        return new YamuxConfig(bytes, maxInboundStreams, maxOutboundStreams, maxQueuedWriteBytes, keepAliveInterval);
+        return new YamuxConfig(bytes, maxConnectionReceiveWindow, maxInboundStreams, maxOutboundStreams,
+                maxQueuedWriteBytes, keepAliveInterval);
+    }
+
+    /** @param bytes at least {@link #INITIAL_WINDOW}; at most that per stream when no window may grow */
+    public YamuxConfig withMaxConnectionReceiveWindow(int bytes) {
+        if (bytes < INITIAL_WINDOW) {
+            throw new IllegalArgumentException("maxConnectionReceiveWindow must be at least " + INITIAL_WINDOW + ": "
+                    + bytes);
+        }
+        return new YamuxConfig(maxReceiveWindow, bytes, maxInboundStreams, maxOutboundStreams, maxQueuedWriteBytes,
+                keepAliveInterval);
     }
 
     /** @param streams at least 0 */
     public YamuxConfig withMaxInboundStreams(int streams) {
-        return new YamuxConfig(maxReceiveWindow, nonNegative("maxInboundStreams", streams), maxOutboundStreams,
-                maxQueuedWriteBytes, keepAliveInterval);
+        return new YamuxConfig(maxReceiveWindow, maxConnectionReceiveWindow, nonNegative("maxInboundStreams", streams),
+                maxOutboundStreams, maxQueuedWriteBytes, keepAliveInterval);
     }
 
     /** @param streams at least 0 */
     public YamuxConfig withMaxOutboundStreams(int streams) {
-        return new YamuxConfig(maxReceiveWindow, maxInboundStreams, nonNegative("maxOutboundStreams", streams),
-                maxQueuedWriteBytes, keepAliveInterval);
+        return new YamuxConfig(maxReceiveWindow, maxConnectionReceiveWindow, maxInboundStreams,
+                nonNegative("maxOutboundStreams", streams), maxQueuedWriteBytes, keepAliveInterval);
     }
 
     /** @param bytes at least 0; 0 makes a stream writable only while it has send window */
     public YamuxConfig withMaxQueuedWriteBytes(int bytes) {
-        return new YamuxConfig(maxReceiveWindow, maxInboundStreams, maxOutboundStreams,
+        return new YamuxConfig(maxReceiveWindow, maxConnectionReceiveWindow, maxInboundStreams, maxOutboundStreams,
                 nonNegative("maxQueuedWriteBytes", bytes), keepAliveInterval);
     }
 
@@ -84,11 +101,16 @@ public final class YamuxConfig {
         if (interval.isNegative()) {
             throw new IllegalArgumentException("keepAliveInterval must not be negative: " + interval);
         }
-        return new YamuxConfig(maxReceiveWindow, maxInboundStreams, maxOutboundStreams, maxQueuedWriteBytes, interval);
+        return new YamuxConfig(maxReceiveWindow, maxConnectionReceiveWindow, maxInboundStreams, maxOutboundStreams,
+                maxQueuedWriteBytes, interval);
     }
 
     public int maxReceiveWindow() {
         return maxReceiveWindow;
+    }
+
+    public int maxConnectionReceiveWindow() {
+        return maxConnectionReceiveWindow;
     }
 
     public int maxInboundStreams() {
@@ -116,7 +138,8 @@ public final class YamuxConfig {
 
     @Override
     public String toString() {
-        return "YamuxConfig[maxReceiveWindow=" + maxReceiveWindow + ", maxInboundStreams=" + maxInboundStreams
+        return "YamuxConfig[maxReceiveWindow=" + maxReceiveWindow + ", maxConnectionReceiveWindow="
+                + maxConnectionReceiveWindow + ", maxInboundStreams=" + maxInboundStreams
                 + ", maxOutboundStreams=" + maxOutboundStreams + ", maxQueuedWriteBytes=" + maxQueuedWriteBytes
                 + ", keepAliveInterval=" + keepAliveInterval + "]";
     }

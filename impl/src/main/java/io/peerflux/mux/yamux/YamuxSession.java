@@ -99,7 +99,11 @@ final class YamuxSession {
     private boolean pingOutstanding;
     private int pingOpaque;
     private long pingSentNanos;
+    // The smallest round trip measured: a cold JVM or frames queued ahead can slow one ping, and too large a round
+    // trip would grow the windows of readers that keep up anyway.
     private long rttNanos;
+    // Receive window granted beyond the initial one, summed over the open streams.
+    private long windowGrowth;
     private ScheduledFuture<?> keepAlive;
 
     /**
@@ -241,7 +245,8 @@ final class YamuxSession {
             reply(YamuxFrame.ping(ACK, frame.length()));
         } else if (frame.has(ACK) && pingOutstanding && frame.length() == pingOpaque) {
             pingOutstanding = false;
-            rttNanos = Math.max(1, System.nanoTime() - pingSentNanos);
+            long sample = Math.max(1, System.nanoTime() - pingSentNanos);
+            rttNanos = rttNanos == 0 ? sample : Math.min(rttNanos, sample);
         }
     }
 
@@ -342,6 +347,15 @@ final class YamuxSession {
         return rttNanos;
     }
 
+    /** How much of {@code wanted} more receive window a stream may grant, within the connection's limit. */
+    int growWindow(int wanted) {
+        long room = config.maxConnectionReceiveWindow() - (long) streams.size() * YamuxConfig.INITIAL_WINDOW
+                - windowGrowth;
+        int granted = (int) Math.max(0, Math.min(wanted, room));
+        windowGrowth += granted;
+        return granted;
+    }
+
     boolean isChannelWritable() {
         return !closed && out.isWritable();
     }
@@ -374,6 +388,7 @@ final class YamuxSession {
         if (streams.remove(stream.rawId()) == null) {
             return;
         }
+        windowGrowth -= stream.windowGrowth();
         streamCount = streams.size();
         if (stream.direction() == Direction.INBOUND) {
             inboundStreams--;

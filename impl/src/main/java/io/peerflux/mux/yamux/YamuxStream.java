@@ -72,6 +72,11 @@ final class YamuxStream implements MuxedStream {
         return id;
     }
 
+    /** How far this stream's receive window grew beyond the initial one. */
+    int windowGrowth() {
+        return windowSize - YamuxConfig.INITIAL_WINDOW;
+    }
+
     @Override
     public EventLoop eventLoop() {
         return session.eventLoop();
@@ -246,9 +251,9 @@ final class YamuxStream implements MuxedStream {
             long now = System.nanoTime();
             long rtt = session.rttNanos();
             if (rtt > 0 && now - windowEpochNanos < 2 * rtt) {
-                int grown = (int) Math.min(2L * windowSize, max);
-                delta += grown - windowSize;
-                windowSize = grown;
+                int growth = session.growWindow(Math.min(windowSize, max - windowSize));
+                delta += growth;
+                windowSize += growth;
             }
             windowEpochNanos = now;
         }

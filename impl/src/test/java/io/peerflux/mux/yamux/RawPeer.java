@@ -12,6 +12,12 @@ import java.util.List;
 /** A Yamux session on an {@link EmbeddedChannel} whose remote is the test, writing frames by hand. */
 final class RawPeer implements AutoCloseable {
 
+    /**
+     * The defaults without window growth, hence without the round-trip ping at start: a test then sees exactly the
+     * frames it causes.
+     */
+    static final YamuxConfig FIXED_WINDOW = YamuxConfig.defaults().withMaxReceiveWindow(YamuxConfig.INITIAL_WINDOW);
+
     final EmbeddedChannel channel = new EmbeddedChannel();
     final MuxerSession session;
     final List<MuxedStream> inbound = new ArrayList<>();
@@ -23,7 +29,7 @@ final class RawPeer implements AutoCloseable {
     }
 
     RawPeer(boolean initiator) {
-        this(initiator, YamuxConfig.defaults());
+        this(initiator, FIXED_WINDOW);
     }
 
     /** Delivers a frame to the session; a DATA frame's payload is {@code payload} (its length is the header's). */

@@ -81,7 +81,7 @@ class YamuxLocalChannelTest {
     void slowReaderStallsTheSenderAcrossThreads() {
         byte[] data = payload(7, 8 << 20);
         CompletableFuture<SlowReader> done = new CompletableFuture<>();
-        MuxerSession client = connect(YamuxConfig.defaults(), stream -> new SlowReader(stream, done));
+        MuxerSession client = connect(RawPeer.FIXED_WINDOW, stream -> new SlowReader(stream, done));
         Exchange exchange = client.openStream().map(stream -> Exchange.start(stream, data)).block(TIMEOUT);
         SlowReader reader = Mono.fromFuture(done).block(TIMEOUT);
         CRC32 expected = new CRC32();

@@ -25,7 +25,7 @@ final class YamuxPair implements AutoCloseable {
     final List<MuxedStream> serverInbound = new ArrayList<>();
 
     YamuxPair() {
-        this(YamuxConfig.defaults(), YamuxConfig.defaults());
+        this(RawPeer.FIXED_WINDOW, RawPeer.FIXED_WINDOW);
     }
 
     YamuxPair(YamuxConfig clientConfig, YamuxConfig serverConfig) {

@@ -281,6 +281,16 @@ class YamuxSessionTest {
     }
 
     @Test
+    void windowsThatMayGrowStartWithAPingToMeasureTheRoundTrip() {
+        try (RawPeer client = new RawPeer(true, YamuxConfig.defaults())) {
+            assertThat(client.writtenFrames()).containsExactly(YamuxFrame.ping(SYN, 1));
+        }
+        try (RawPeer client = new RawPeer(true, RawPeer.FIXED_WINDOW)) {
+            assertThat(client.writtenFrames()).isEmpty();
+        }
+    }
+
+    @Test
     void windowGrowsForAReaderThatKeepsUpButNeverBeyondTheMaximum() throws InterruptedException {
         int max = 1 << 20;
         YamuxConfig config = YamuxConfig.defaults().withMaxReceiveWindow(max);
@@ -307,6 +317,55 @@ class YamuxSessionTest {
             }
             assertThat(reader.maxUnconsumed).as("the window grew").isGreaterThan(WINDOW);
             assertThat(reader.unconsumed).isGreaterThan(max / 2);
+        }
+    }
+
+    @Test
+    void windowsGrowOnlyWithinTheConnectionsLimit() throws InterruptedException {
+        YamuxConfig config = YamuxConfig.defaults().withMaxReceiveWindow(1 << 20)
+                .withMaxConnectionReceiveWindow(3 * WINDOW);
+        try (YamuxPair pair = new YamuxPair(config, config)) {
+            Thread.sleep(50); // the round trip measured at start is at least this
+            pair.exchange();
+            MuxedStream first = pair.openClientStream();
+            MuxedStream second = pair.openClientStream();
+            first.write(text("x"));
+            second.write(text("x"));
+            first.flush();
+            pair.exchange();
+            Recorder firstReader = Recorder.holding(pair.serverInbound.get(0));
+            Recorder secondReader = Recorder.holding(pair.serverInbound.get(1));
+            fillThenStopReading(pair, List.of(first, second), List.of(firstReader, secondReader));
+            assertThat(growth(firstReader) + growth(secondReader)).as("all the connection allows").isEqualTo(WINDOW);
+            assertThat(firstReader.unconsumed + secondReader.unconsumed).isLessThanOrEqualTo(3 * WINDOW);
+
+            first.reset();
+            pair.exchange();
+            secondReader.consume(Long.MAX_VALUE);
+            fillThenStopReading(pair, List.of(second), List.of(secondReader));
+            assertThat(growth(secondReader)).as("with the first stream's growth given back").isEqualTo(2 * WINDOW);
+            assertThat(secondReader.unconsumed).isLessThanOrEqualTo(3 * WINDOW);
+        }
+    }
+
+    private static int growth(Recorder reader) {
+        return ((YamuxStream) reader.stream).windowGrowth();
+    }
+
+    /** Writes on every stream as long as it is writable while the readers keep up, then while they read nothing. */
+    private static void fillThenStopReading(YamuxPair pair, List<MuxedStream> streams, List<Recorder> readers) {
+        byte[] chunk = new byte[16 * 1024];
+        for (int round = 0; round < 200; round++) {
+            for (MuxedStream out : streams) {
+                while (out.isWritable()) {
+                    out.write(Unpooled.wrappedBuffer(chunk));
+                }
+                out.flush();
+            }
+            pair.exchange();
+            if (round < 100) {
+                readers.forEach(reader -> reader.consume(Long.MAX_VALUE));
+            }
         }
     }
 
@@ -393,7 +452,7 @@ class YamuxSessionTest {
 
     @Test
     void streamsBeyondTheInboundLimitAreReset() {
-        try (YamuxPair pair = new YamuxPair(YamuxConfig.defaults(), YamuxConfig.defaults().withMaxInboundStreams(2))) {
+        try (YamuxPair pair = new YamuxPair(RawPeer.FIXED_WINDOW, RawPeer.FIXED_WINDOW.withMaxInboundStreams(2))) {
             List<Recorder> clients = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 MuxedStream out = pair.openClientStream();
@@ -420,7 +479,7 @@ class YamuxSessionTest {
 
     @Test
     void openingBeyondTheOutboundLimitFails() {
-        try (YamuxPair pair = new YamuxPair(YamuxConfig.defaults().withMaxOutboundStreams(1), YamuxConfig.defaults())) {
+        try (YamuxPair pair = new YamuxPair(RawPeer.FIXED_WINDOW.withMaxOutboundStreams(1), RawPeer.FIXED_WINDOW)) {
             pair.openClientStream();
             assertThatThrownBy(pair::openClientStream).isInstanceOfSatisfying(LimitExceededException.class, e -> {
                 assertThat(e.current()).isOne();
@@ -583,7 +642,7 @@ class YamuxSessionTest {
 
     @Test
     void keepAliveClosesAConnectionThatStopsAnswering() {
-        YamuxConfig config = YamuxConfig.defaults().withKeepAliveInterval(Duration.ofSeconds(1));
+        YamuxConfig config = RawPeer.FIXED_WINDOW.withKeepAliveInterval(Duration.ofSeconds(1));
         try (RawPeer client = new RawPeer(true, config)) {
             client.channel.freezeTime();
             client.channel.advanceTimeBy(1, TimeUnit.SECONDS);
