@@ -6,9 +6,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToByteEncoder;
 
 /**
- * Writes {@link YamuxFrame} headers as their 12 wire bytes. A DATA frame's payload is written by the session as the
- * next message and passes through untouched, so it is never copied; the secure channel below coalesces header and
- * payload into one encrypted message at the next flush.
+ * Writes {@link YamuxFrame} headers as their 12 wire bytes. A DATA frame's payload of more than
+ * {@value YamuxHandler#COPIED_PAYLOAD} bytes is written by the session as the next message and passes through
+ * untouched, so it is never copied; the secure channel below coalesces header and payload into one encrypted message
+ * at the next flush. A shorter one is copied behind its header by {@link YamuxHandler}.
  */
 @Sharable
 final class YamuxFrameEncoder extends MessageToByteEncoder<YamuxFrame> {
@@ -28,6 +29,10 @@ final class YamuxFrameEncoder extends MessageToByteEncoder<YamuxFrame> {
 
     @Override
     protected void encode(ChannelHandlerContext ctx, YamuxFrame frame, ByteBuf out) {
+        writeHeader(frame, out);
+    }
+
+    static void writeHeader(YamuxFrame frame, ByteBuf out) {
         out.writeByte(YamuxFrame.VERSION)
                 .writeByte(frame.type().ordinal())
                 .writeShort(frame.flags())
