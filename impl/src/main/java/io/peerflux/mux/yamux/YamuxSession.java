@@ -120,15 +120,11 @@ final class YamuxSession {
         this.nextLocalId = client ? 1 : 2;
     }
 
-    /** Starts keep-alive and, when windows may grow, measures the round trip they grow by. */
+    /** Starts keep-alive. */
     void start() {
         long interval = config.keepAliveInterval().toNanos();
         if (interval > 0) {
             keepAlive = loop.scheduleAtFixedRate(this::keepAlive, interval, interval, TimeUnit.NANOSECONDS);
-        }
-        if (config.maxReceiveWindow() > YamuxConfig.INITIAL_WINDOW) {
-            sendPing();
-            flushIfNeeded();
         }
     }
 
@@ -343,7 +339,14 @@ final class YamuxSession {
     }
 
     /** The last measured round trip, or 0 before the first pong. */
+    /**
+     * The round trip windows grow by, 0 until measured. The first call starts the measurement, so a connection
+     * that never moves enough data to grow a window never sends a ping for it.
+     */
     long rttNanos() {
+        if (rttNanos == 0 && !pingOutstanding) {
+            sendPing();
+        }
         return rttNanos;
     }
 

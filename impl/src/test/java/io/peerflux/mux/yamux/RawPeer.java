@@ -13,8 +13,8 @@ import java.util.List;
 final class RawPeer implements AutoCloseable {
 
     /**
-     * The defaults without window growth, hence without the round-trip ping at start: a test then sees exactly the
-     * frames it causes.
+     * The defaults without window growth, hence without the ping that measures the round trip: a test then sees
+     * exactly the frames it causes.
      */
     static final YamuxConfig FIXED_WINDOW = YamuxConfig.defaults().withMaxReceiveWindow(YamuxConfig.INITIAL_WINDOW);
 
