@@ -338,7 +338,6 @@ final class YamuxSession {
         return loop;
     }
 
-    /** The last measured round trip, or 0 before the first pong. */
     /**
      * The round trip windows grow by, 0 until measured. The first call starts the measurement, so a connection
      * that never moves enough data to grow a window never sends a ping for it.
