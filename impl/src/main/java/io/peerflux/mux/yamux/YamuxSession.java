@@ -8,6 +8,8 @@ import static io.peerflux.mux.yamux.YamuxFrame.SYN;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.netty.util.collection.IntObjectHashMap;
+import io.netty.util.concurrent.AbstractScheduledEventExecutor;
+import io.netty.util.concurrent.Ticker;
 import io.peerflux.ConnectionClosedException;
 import io.peerflux.Direction;
 import io.peerflux.LimitExceededException;
@@ -73,6 +75,8 @@ final class YamuxSession {
 
     private final YamuxConfig config;
     private final EventLoop loop;
+    // The event loop's clock: the system's, or a test's that it advances by hand.
+    private final Ticker ticker;
     private final Outbound out;
     private final Consumer<MuxedStream> inbound;
     private final Object connection;
@@ -114,6 +118,8 @@ final class YamuxSession {
                  Object connection) {
         this.config = config;
         this.loop = loop;
+        this.ticker = loop instanceof AbstractScheduledEventExecutor scheduled ? scheduled.ticker()
+                : Ticker.systemTicker();
         this.out = out;
         this.inbound = inbound;
         this.connection = connection;
@@ -241,7 +247,7 @@ final class YamuxSession {
             reply(YamuxFrame.ping(ACK, frame.length()));
         } else if (frame.has(ACK) && pingOutstanding && frame.length() == pingOpaque) {
             pingOutstanding = false;
-            long sample = Math.max(1, System.nanoTime() - pingSentNanos);
+            long sample = Math.max(1, ticker.nanoTime() - pingSentNanos);
             rttNanos = rttNanos == 0 ? sample : Math.min(rttNanos, sample);
         }
     }
@@ -336,6 +342,10 @@ final class YamuxSession {
 
     EventLoop eventLoop() {
         return loop;
+    }
+
+    long nanoTime() {
+        return ticker.nanoTime();
     }
 
     /**
@@ -496,7 +506,7 @@ final class YamuxSession {
     private void sendPing() {
         pingOutstanding = true;
         pingOpaque++;
-        pingSentNanos = System.nanoTime();
+        pingSentNanos = ticker.nanoTime();
         write(YamuxFrame.ping(SYN, pingOpaque));
     }
 }

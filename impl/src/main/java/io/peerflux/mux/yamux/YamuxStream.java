@@ -42,7 +42,7 @@ final class YamuxStream implements MuxedStream {
     private int windowSize = YamuxConfig.INITIAL_WINDOW;
     private int unconsumed;
     private int uncredited;
-    private long windowEpochNanos = System.nanoTime();
+    private long windowEpochNanos;
     private Listener listener;
     private ArrayDeque<ByteBuf> buffered;
     private boolean remoteClosed;
@@ -66,6 +66,7 @@ final class YamuxStream implements MuxedStream {
         this.direction = direction;
         this.openFlag = direction == Direction.OUTBOUND ? SYN : ACK;
         this.awaitingAck = direction == Direction.OUTBOUND;
+        this.windowEpochNanos = session.nanoTime();
     }
 
     int rawId() {
@@ -248,7 +249,7 @@ final class YamuxStream implements MuxedStream {
         int delta = uncredited;
         int max = session.config().maxReceiveWindow();
         if (windowSize < max) {
-            long now = System.nanoTime();
+            long now = session.nanoTime();
             long rtt = session.rttNanos();
             if (rtt > 0 && now - windowEpochNanos < 2 * rtt) {
                 int growth = session.growWindow(Math.min(windowSize, max - windowSize));
