@@ -124,7 +124,8 @@ final class NoiseTransportEncoder extends ChannelOutboundHandlerAdapter {
             return plaintext.nioBuffers();
         }
         int length = plaintext.readableBytes();
-        frame.setBytes(at, plaintext, plaintext.readerIndex(), length);
+        // Copied part by part: setBytes from a composite would first gather it into a new heap buffer.
+        plaintext.getBytes(plaintext.readerIndex(), frame, at, length);
         // A view of its own: the cipher refuses one ByteBuffer object as both input and output.
         return new ByteBuffer[] {frame.nioBuffer(at, length)};
     }
