@@ -16,6 +16,10 @@ import org.slf4j.LoggerFactory;
  * ends the connection: a {@link ProtocolViolationException} of scope {@code CONNECTION} is fired down the pipeline
  * (so the muxer above can fail its streams with it), the channel is closed, and later bytes are dropped.
  *
+ * <p>Reads are kept as they arrive ({@linkplain ByteToMessageDecoder#COMPOSITE_CUMULATOR composite cumulation}): a
+ * read rarely ends on a message boundary, and merging would copy every following read in whole behind the piece
+ * left over. Only the one message that spans two reads is copied, into the buffer it is then decrypted in.
+ *
  * <p>Ownership: inbound ciphertext is consumed and released; each plaintext passed on is a new buffer owned by the
  * next handler.
  */
@@ -28,6 +32,7 @@ final class NoiseTransportDecoder extends ByteToMessageDecoder {
 
     NoiseTransportDecoder(CipherState receiveCipher) {
         this.cipher = receiveCipher;
+        setCumulator(COMPOSITE_CUMULATOR);
     }
 
     @Override
@@ -48,10 +53,18 @@ final class NoiseTransportDecoder extends ByteToMessageDecoder {
             return;
         }
         int plaintextLength = length - CipherState.TAG_LENGTH;
-        ByteBuf plaintext = ctx.alloc().ioBuffer(plaintextLength);
+        int at = in.readerIndex() + NoiseHandshakeHandler.LENGTH_FIELD;
+        ByteBuffer[] parts = in.nioBufferCount() == 1
+                ? new ByteBuffer[] {in.internalNioBuffer(at, length)} : in.nioBuffers(at, length);
+        ByteBuf plaintext = ctx.alloc().ioBuffer(parts.length == 1 ? plaintextLength : length);
+        ByteBuffer ciphertext = parts[0];
+        if (parts.length > 1) {
+            // Spans reads: gathered into the buffer it is decrypted in, in place (a view of its own, as the encoder's).
+            in.getBytes(at, plaintext, 0, length);
+            ciphertext = plaintext.nioBuffer(0, length);
+        }
         try {
-            cipher.decrypt(null, ciphertext(in, in.readerIndex() + NoiseHandshakeHandler.LENGTH_FIELD, length),
-                    plaintext.internalNioBuffer(0, plaintextLength));
+            cipher.decrypt(null, ciphertext, plaintext.internalNioBuffer(0, plaintextLength));
         } catch (GeneralSecurityException e) {
             plaintext.release();
             violation(ctx, in, "transport message rejected: " + e.getMessage());
@@ -64,10 +77,6 @@ final class NoiseTransportDecoder extends ByteToMessageDecoder {
         } else {
             out.add(plaintext);
         }
-    }
-
-    private static ByteBuffer ciphertext(ByteBuf in, int index, int length) {
-        return in.nioBufferCount() == 1 ? in.internalNioBuffer(index, length) : in.nioBuffer(index, length);
     }
 
     private void violation(ChannelHandlerContext ctx, ByteBuf in, String reason) {

@@ -164,6 +164,52 @@ class NoiseTransportTest {
     }
 
     @Test
+    void largeMessagesAreDecryptedWholeWhereverReadsEnd() throws GeneralSecurityException {
+        byte[] key = NoiseTest.random(32);
+        EmbeddedChannel channel = decoderChannel(new CipherState(key));
+        CipherState sender = new CipherState(key);
+        ByteBuf wire = Unpooled.directBuffer();
+        ByteBuf expected = Unpooled.buffer();
+        for (int i = 0; i < 8; i++) {
+            byte[] plaintext = bytes(MAX_PLAINTEXT - 999 * i, 20 + i);
+            wire.writeBytes(frame(sender, plaintext));
+            expected.writeBytes(plaintext);
+        }
+        int[] reads = {100_000, 30_000, 2 + 65_535, 1, 150_000};
+        for (int i = 0; wire.isReadable(); i++) {
+            channel.writeInbound(wire.readRetainedSlice(Math.min(reads[i % reads.length], wire.readableBytes())));
+        }
+        wire.release();
+
+        ByteBuf received = Unpooled.buffer();
+        int messages = 0;
+        for (ByteBuf plaintext; (plaintext = channel.readInbound()) != null; messages++) {
+            received.writeBytes(plaintext);
+            plaintext.release();
+        }
+        assertThat(messages).isEqualTo(8);
+        assertThat(ByteBufUtil.equals(received, expected)).isTrue();
+        received.release();
+        expected.release();
+    }
+
+    @Test
+    void tamperedMessageThatSpansReadsIsAViolation() throws GeneralSecurityException {
+        byte[] key = NoiseTest.random(32);
+        EmbeddedChannel channel = decoderChannel(new CipherState(key));
+        CipherState sender = new CipherState(key);
+        ByteBuf wire = Unpooled.directBuffer();
+        wire.writeBytes(frame(sender, bytes(MAX_PLAINTEXT, 30)));
+        wire.writeBytes(frame(sender, bytes(MAX_PLAINTEXT, 31)));
+        int second = 2 + 65_535;
+        wire.setByte(second + 40_000, wire.getByte(second + 40_000) ^ 1);
+
+        channel.writeInbound(wire.readRetainedSlice(second + 30_000));
+        releaseInbound(channel, 1);
+        assertConnectionViolation(channel, wire);
+    }
+
+    @Test
     void messageShorterThanATagIsAViolation() {
         EmbeddedChannel channel = decoderChannel(new CipherState(new byte[32]));
         assertConnectionViolation(channel, Unpooled.wrappedBuffer(new byte[] {0, 15}, new byte[15]));
