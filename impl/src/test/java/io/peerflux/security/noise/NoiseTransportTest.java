@@ -83,6 +83,17 @@ class NoiseTransportTest {
     }
 
     @Test
+    void largeWritesAreEncryptedWhereTheyLieInMessagesThatEndWithThem() {
+        connect();
+        List<byte[]> writes = List.of(bytes(12, 40), bytes(65_536, 41), bytes(12, 42), bytes(20_000, 43),
+                bytes(100, 44), bytes(3 * MAX_PLAINTEXT + 5, 45));
+        List<Integer> expected = new CipherState(new byte[32]).buffersParts()
+                ? List.of(12 + 17, MAX_PLAINTEXT, 12, 20_000, 100 + 5, MAX_PLAINTEXT, MAX_PLAINTEXT, MAX_PLAINTEXT)
+                : List.of(MAX_PLAINTEXT, MAX_PLAINTEXT, MAX_PLAINTEXT, MAX_PLAINTEXT, 20_146);
+        assertThat(roundTrip(writes)).isEqualTo(expected);
+    }
+
+    @Test
     void writePromisesCompleteWhenTheirBytesAreWritten() {
         connect();
         ChannelFuture first = dialer.channel.write(Unpooled.wrappedBuffer(bytes(MAX_PLAINTEXT, 6)));
@@ -271,6 +282,11 @@ class NoiseTransportTest {
 
     /** Sends {@code writes} from dialer to listener with one flush; checks the message count and the bytes. */
     private void assertRoundTrip(List<byte[]> writes, int expectedMessages) {
+        assertThat(roundTrip(writes)).hasSize(expectedMessages);
+    }
+
+    /** Sends {@code writes} from dialer to listener with one flush; checks the bytes, returns each message's length. */
+    private List<Integer> roundTrip(List<byte[]> writes) {
         ByteBuf expected = Unpooled.buffer();
         for (byte[] write : writes) {
             dialer.channel.write(Unpooled.wrappedBuffer(write));
@@ -278,13 +294,13 @@ class NoiseTransportTest {
         }
         dialer.channel.flush();
 
-        int messages = 0;
-        for (ByteBuf frame; (frame = dialer.channel.readOutbound()) != null; messages++) {
+        List<Integer> plaintextLengths = new ArrayList<>();
+        for (ByteBuf frame; (frame = dialer.channel.readOutbound()) != null; ) {
             assertThat(frame.readableBytes()).isLessThanOrEqualTo(2 + 65535);
             assertThat(frame.getUnsignedShort(0)).isEqualTo(frame.readableBytes() - 2);
+            plaintextLengths.add(frame.readableBytes() - FRAME_OVERHEAD);
             EmbeddedPeer.receive(listener, frame);
         }
-        assertThat(messages).isEqualTo(expectedMessages);
         ByteBuf received = Unpooled.buffer();
         for (ByteBuf plaintext; (plaintext = listener.channel.readInbound()) != null; ) {
             received.writeBytes(plaintext);
@@ -293,6 +309,7 @@ class NoiseTransportTest {
         assertThat(ByteBufUtil.equals(received, expected)).isTrue();
         received.release();
         expected.release();
+        return plaintextLengths;
     }
 
     private EmbeddedChannel decoderChannel(CipherState receiver) {
