@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
  * gathered: it is encrypted from where it lies, in messages that end where it ends. The message before it takes only
  * its first few bytes (the length modulo {@link #MAX_PLAINTEXT}, when at most {@value #FOLD}), so a 64 KiB write
  * after a muxer header costs one small message and one full one, as it would coalesced, without the 64 KiB copy.
+ * Below {@value #DIRECT} bytes the message more (a tag, and a cipher call on both ends) would cost about what the
+ * copy costs.
  *
  * <p>Sits in the pipeline from the start of the handshake: writes that arrive before {@link #activate} are held and
  * encrypted once the transport cipher exists. If encryption fails (which only happens when the 2<sup>64</sup>-1
@@ -42,7 +44,7 @@ import org.slf4j.LoggerFactory;
 final class NoiseTransportEncoder extends ChannelOutboundHandlerAdapter {
 
     static final int MAX_PLAINTEXT = NoiseHandshake.MAX_MESSAGE_LENGTH - CipherState.TAG_LENGTH;
-    static final int DIRECT = 16 * 1024;
+    static final int DIRECT = 32 * 1024;
     static final int FOLD = 1024;
     private static final Logger log = LoggerFactory.getLogger(NoiseTransportEncoder.class);
 
