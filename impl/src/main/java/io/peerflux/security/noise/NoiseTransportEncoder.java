@@ -45,7 +45,7 @@ final class NoiseTransportEncoder extends ChannelOutboundHandlerAdapter {
 
     static final int MAX_PLAINTEXT = NoiseHandshake.MAX_MESSAGE_LENGTH - CipherState.TAG_LENGTH;
     static final int DIRECT = 32 * 1024;
-    static final int FOLD = 1024;
+    private static final int FOLD = 1024;
     private static final Logger log = LoggerFactory.getLogger(NoiseTransportEncoder.class);
 
     private ChannelHandlerContext ctx;
