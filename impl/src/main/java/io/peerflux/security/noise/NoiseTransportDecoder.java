@@ -54,11 +54,9 @@ final class NoiseTransportDecoder extends ByteToMessageDecoder {
         }
         int plaintextLength = length - CipherState.TAG_LENGTH;
         int at = in.readerIndex() + NoiseHandshakeHandler.LENGTH_FIELD;
-        ByteBuffer[] parts = in.nioBufferCount() == 1
-                ? new ByteBuffer[] {in.internalNioBuffer(at, length)} : in.nioBuffers(at, length);
-        ByteBuf plaintext = ctx.alloc().ioBuffer(parts.length == 1 ? plaintextLength : length);
-        ByteBuffer ciphertext = parts[0];
-        if (parts.length > 1) {
+        ByteBuffer ciphertext = whereItLies(in, at, length);
+        ByteBuf plaintext = ctx.alloc().ioBuffer(ciphertext != null ? plaintextLength : length);
+        if (ciphertext == null) {
             // Spans reads: gathered into the buffer it is decrypted in, in place (a view of its own, as the encoder's).
             in.getBytes(at, plaintext, 0, length);
             ciphertext = plaintext.nioBuffer(0, length);
@@ -77,6 +75,15 @@ final class NoiseTransportDecoder extends ByteToMessageDecoder {
         } else {
             out.add(plaintext);
         }
+    }
+
+    /** The message's ciphertext within the read it arrived in, or {@code null} if it spans reads. */
+    private static ByteBuffer whereItLies(ByteBuf in, int at, int length) {
+        if (in.nioBufferCount() == 1) {
+            return in.internalNioBuffer(at, length);
+        }
+        ByteBuffer[] parts = in.nioBuffers(at, length);
+        return parts.length == 1 ? parts[0] : null;
     }
 
     private void violation(ChannelHandlerContext ctx, ByteBuf in, String reason) {

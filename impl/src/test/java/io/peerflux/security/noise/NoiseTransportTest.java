@@ -159,11 +159,7 @@ class NoiseTransportTest {
     void decoderDeliversMessagesSplitAcrossReads() throws GeneralSecurityException {
         byte[] key = NoiseTest.random(32);
         EmbeddedChannel channel = decoderChannel(new CipherState(key));
-        CipherState sender = new CipherState(key);
-        ByteBuf wire = Unpooled.buffer();
-        wire.writeBytes(frame(sender, bytes(1000, 13)));
-        wire.writeBytes(frame(sender, new byte[0]));
-        wire.writeBytes(frame(sender, bytes(7, 14)));
+        ByteBuf wire = wire(new CipherState(key), List.of(bytes(1000, 13), new byte[0], bytes(7, 14)));
         while (wire.isReadable()) {
             channel.writeInbound(wire.readRetainedSlice(Math.min(3, wire.readableBytes())));
         }
@@ -182,14 +178,13 @@ class NoiseTransportTest {
     void largeMessagesAreDecryptedWholeWhereverReadsEnd() throws GeneralSecurityException {
         byte[] key = NoiseTest.random(32);
         EmbeddedChannel channel = decoderChannel(new CipherState(key));
-        CipherState sender = new CipherState(key);
-        ByteBuf wire = Unpooled.directBuffer();
+        List<byte[]> plaintexts = new ArrayList<>();
         ByteBuf expected = Unpooled.buffer();
         for (int i = 0; i < 8; i++) {
-            byte[] plaintext = bytes(MAX_PLAINTEXT - 999 * i, 20 + i);
-            wire.writeBytes(frame(sender, plaintext));
-            expected.writeBytes(plaintext);
+            plaintexts.add(bytes(MAX_PLAINTEXT - 999 * i, 20 + i));
+            expected.writeBytes(plaintexts.get(i));
         }
+        ByteBuf wire = wire(new CipherState(key), plaintexts);
         int[] reads = {100_000, 30_000, 2 + 65_535, 1, 150_000};
         for (int i = 0; wire.isReadable(); i++) {
             channel.writeInbound(wire.readRetainedSlice(Math.min(reads[i % reads.length], wire.readableBytes())));
@@ -212,10 +207,7 @@ class NoiseTransportTest {
     void tamperedMessageThatSpansReadsIsAViolation() throws GeneralSecurityException {
         byte[] key = NoiseTest.random(32);
         EmbeddedChannel channel = decoderChannel(new CipherState(key));
-        CipherState sender = new CipherState(key);
-        ByteBuf wire = Unpooled.directBuffer();
-        wire.writeBytes(frame(sender, bytes(MAX_PLAINTEXT, 30)));
-        wire.writeBytes(frame(sender, bytes(MAX_PLAINTEXT, 31)));
+        ByteBuf wire = wire(new CipherState(key), List.of(bytes(MAX_PLAINTEXT, 30), bytes(MAX_PLAINTEXT, 31)));
         int second = 2 + 65_535;
         wire.setByte(second + 40_000, wire.getByte(second + 40_000) ^ 1);
 
@@ -323,6 +315,15 @@ class NoiseTransportTest {
     private EmbeddedChannel track(EmbeddedChannel channel) {
         others.add(channel);
         return channel;
+    }
+
+    /** Transport messages of {@code plaintexts}, sealed by {@code sender}, back to back in one direct buffer. */
+    private static ByteBuf wire(CipherState sender, List<byte[]> plaintexts) throws GeneralSecurityException {
+        ByteBuf wire = Unpooled.directBuffer();
+        for (byte[] plaintext : plaintexts) {
+            wire.writeBytes(frame(sender, plaintext));
+        }
+        return wire;
     }
 
     private static byte[] frame(CipherState sender, byte[] plaintext) throws GeneralSecurityException {
