@@ -3,6 +3,7 @@ package io.peerflux;
 import io.peerflux.crypto.PublicKey;
 import io.peerflux.multiaddr.Multiaddr;
 import io.peerflux.peer.PeerId;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -11,7 +12,15 @@ import java.util.Set;
 /** What the host knows about other peers: addresses, keys, protocols, agent. Thread-safe. */
 public interface Peerstore {
 
+    /** Adds addresses that are kept for as long as the peer is known. */
     void addAddresses(PeerId peer, Collection<Multiaddr> addresses);
+
+    /**
+     * Adds addresses that are forgotten after {@code ttl} (addresses learned second-hand, as the DHT learns them), or
+     * extends the life of ones already known. An address added without a time to live keeps it. A peer known only
+     * through such addresses is forgotten with the last of them.
+     */
+    void addAddresses(PeerId peer, Collection<Multiaddr> addresses, Duration ttl);
 
     List<Multiaddr> addresses(PeerId peer);
 

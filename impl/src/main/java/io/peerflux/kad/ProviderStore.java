@@ -1,0 +1,180 @@
+package io.peerflux.kad;
+
+import io.peerflux.peer.PeerId;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Provider records (kad-dht spec, "Content provider advertisement and discovery"): which peers provide each key, each
+ * until its expiry (48 h after it was added by default). Bounded by the number of records and per key; a full store
+ * turns new records away until {@link #collect} frees room, so an attacker cannot push out what honest peers stored.
+ * A key already at its per-key cap replaces its record closest to expiry.
+ *
+ * <p>Compact on purpose: a record is a reference to an interned {@link PeerId} and an expiry in seconds, in arrays
+ * per key. A state machine: one thread, no I/O, time (epoch nanoseconds) as an argument.
+ */
+public final class ProviderStore {
+
+    private static final class Providers {
+        PeerId[] peers = new PeerId[1];
+        int[] expirySeconds = new int[1];
+        int size;
+
+        int indexOf(PeerId peer) {
+            for (int i = 0; i < size; i++) {
+                if (peers[i].equals(peer)) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        void add(PeerId peer, int expiry) {
+            if (size == peers.length) {
+                peers = Arrays.copyOf(peers, size * 2);
+                expirySeconds = Arrays.copyOf(expirySeconds, size * 2);
+            }
+            peers[size] = peer;
+            expirySeconds[size] = expiry;
+            size++;
+        }
+
+        void removeAt(int i) {
+            size--;
+            peers[i] = peers[size];
+            expirySeconds[i] = expirySeconds[size];
+            peers[size] = null;
+        }
+    }
+
+    private static final long EPOCH_2020 = 1_577_836_800L;
+
+    private final int maxRecords;
+    private final int maxPerKey;
+    private final long ttl;
+    private final Map<ByteKey, Providers> byKey = new HashMap<>();
+    /** One instance per provider, so that a peer providing many keys costs one id. */
+    private final Map<PeerId, PeerId> interned = new HashMap<>();
+    private final Map<PeerId, Integer> recordsPerPeer = new HashMap<>();
+    private int records;
+
+    /**
+     * @param maxRecords the most records held
+     * @param maxPerKey the most providers held for one key
+     * @param ttl how long a record lives, in nanoseconds
+     */
+    public ProviderStore(int maxRecords, int maxPerKey, long ttl) {
+        this.maxRecords = maxRecords;
+        this.maxPerKey = maxPerKey;
+        this.ttl = ttl;
+    }
+
+    /**
+     * Records that {@code provider} provides {@code key} from {@code now} for the store's time to live, or renews the
+     * record. Returns false when the store is full.
+     */
+    public boolean add(byte[] key, PeerId provider, long now) {
+        int expiry = seconds(now + ttl);
+        ByteKey k = new ByteKey(key);
+        Providers set = byKey.get(k);
+        if (set != null) {
+            int i = set.indexOf(provider);
+            if (i >= 0) {
+                set.expirySeconds[i] = expiry;
+                return true;
+            }
+            if (set.size >= maxPerKey) {
+                int soonest = 0;
+                for (int j = 1; j < set.size; j++) {
+                    if (set.expirySeconds[j] < set.expirySeconds[soonest]) {
+                        soonest = j;
+                    }
+                }
+                release(set.peers[soonest]);
+                set.peers[soonest] = intern(provider);
+                set.expirySeconds[soonest] = expiry;
+                return true;
+            }
+        }
+        if (records >= maxRecords) {
+            return false;
+        }
+        if (set == null) {
+            set = new Providers();
+            byKey.put(k, set);
+        }
+        set.add(intern(provider), expiry);
+        records++;
+        return true;
+    }
+
+    /** The providers of {@code key} whose records have not expired at {@code now}, at most {@code max}. */
+    public List<PeerId> providers(byte[] key, long now, int max) {
+        Providers set = byKey.get(new ByteKey(key));
+        if (set == null) {
+            return List.of();
+        }
+        int nowSeconds = seconds(now);
+        List<PeerId> out = new ArrayList<>(Math.min(max, set.size));
+        for (int i = 0; i < set.size && out.size() < max; i++) {
+            if (set.expirySeconds[i] > nowSeconds) {
+                out.add(set.peers[i]);
+            }
+        }
+        return out;
+    }
+
+    /** Removes every record expired at {@code now}; returns how many. */
+    public int collect(long now) {
+        int nowSeconds = seconds(now);
+        int removed = 0;
+        for (Iterator<Providers> it = byKey.values().iterator(); it.hasNext(); ) {
+            Providers set = it.next();
+            for (int i = set.size - 1; i >= 0; i--) {
+                if (set.expirySeconds[i] <= nowSeconds) {
+                    release(set.peers[i]);
+                    set.removeAt(i);
+                    removed++;
+                }
+            }
+            if (set.size == 0) {
+                it.remove();
+            }
+        }
+        records -= removed;
+        return removed;
+    }
+
+    /** The number of records held. */
+    public int size() {
+        return records;
+    }
+
+    /** The number of keys with at least one record. */
+    public int keys() {
+        return byKey.size();
+    }
+
+    private PeerId intern(PeerId peer) {
+        PeerId one = interned.computeIfAbsent(peer, p -> p);
+        recordsPerPeer.merge(one, 1, Integer::sum);
+        return one;
+    }
+
+    private void release(PeerId peer) {
+        Integer left = recordsPerPeer.merge(peer, -1, Integer::sum);
+        if (left != null && left == 0) {
+            recordsPerPeer.remove(peer);
+            interned.remove(peer);
+        }
+    }
+
+    /** Seconds since 2020-01-01, which an int holds until 2088. */
+    private static int seconds(long epochNanos) {
+        return (int) Math.max(0, Math.min(Integer.MAX_VALUE, epochNanos / 1_000_000_000L - EPOCH_2020));
+    }
+}

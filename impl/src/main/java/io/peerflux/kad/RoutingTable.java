@@ -1,0 +1,271 @@
+package io.peerflux.kad;
+
+import io.peerflux.peer.PeerId;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+
+/**
+ * The Kademlia routing table (kad-dht spec, "Kademlia routing table"): buckets of at most {@code k} peers by the
+ * length of the prefix their keyspace point shares with ours, each ordered from least to most recently seen.
+ *
+ * <p>A full bucket does not evict on its own: {@link #offer} answers {@link Offer#CHECK_OLDEST} with the least recently
+ * seen peer to check, and {@link #checked} settles it (Kademlia's rule: live old peers are worth more than new ones).
+ * One check per bucket runs at a time; other candidates for that bucket are turned away meanwhile.
+ *
+ * <p>An {@link IpGroups} diversity filter bounds how many peers of one network block enter the table and each bucket.
+ *
+ * <p>A state machine: one thread, no I/O, time as an argument.
+ */
+public final class RoutingTable {
+
+    /** What became of an offered peer. */
+    public enum Offer {
+        /** Now in the table. */
+        ADDED,
+        /** Was in the table; marked as just seen. */
+        UPDATED,
+        /** Its bucket is full: check {@link #pendingCheck(PeerId)}'s oldest peer, then call {@link #checked}. */
+        CHECK_OLDEST,
+        /** Its bucket is full and already checking another candidate. */
+        FULL,
+        /** Its network block has as many peers as the diversity filter allows. */
+        REJECTED_DIVERSITY,
+        /** Our own id. */
+        SELF
+    }
+
+    /** A peer in the table. */
+    public static final class Entry {
+        private final PeerId peer;
+        private final KadId id;
+        private final String ipGroup;
+        private long lastSeen;
+
+        Entry(PeerId peer, KadId id, String ipGroup, long lastSeen) {
+            this.peer = peer;
+            this.id = id;
+            this.ipGroup = ipGroup;
+            this.lastSeen = lastSeen;
+        }
+
+        public PeerId peer() {
+            return peer;
+        }
+
+        public KadId id() {
+            return id;
+        }
+
+        public long lastSeen() {
+            return lastSeen;
+        }
+    }
+
+    private static final class Bucket {
+        /** Least recently seen first. */
+        final List<Entry> entries = new ArrayList<>();
+        long lastUsed;
+        Entry checking;
+        Entry candidate;
+    }
+
+    private final KadId self;
+    private final int k;
+    private final IpGroups groups;
+    private final Bucket[] buckets = new Bucket[KadId.BITS];
+    private final Map<PeerId, Entry> byPeer = new HashMap<>();
+
+    /**
+     * @param groups the diversity filter
+     * @param now the creation time: every bucket counts as used then
+     */
+    public RoutingTable(KadId self, int k, IpGroups groups, long now) {
+        this.self = self;
+        this.k = k;
+        this.groups = groups;
+        for (int i = 0; i < buckets.length; i++) {
+            buckets[i] = new Bucket();
+            buckets[i].lastUsed = now;
+        }
+    }
+
+    public int size() {
+        return byPeer.size();
+    }
+
+    public boolean contains(PeerId peer) {
+        return byPeer.containsKey(peer);
+    }
+
+    /**
+     * Offers a peer that answered us.
+     *
+     * @param ipGroup its network block for the diversity filter ({@link IpGroups#groupOf}), {@code null} for exempt
+     */
+    public Offer offer(PeerId peer, KadId id, String ipGroup, long now) {
+        if (id.equals(self)) {
+            return Offer.SELF;
+        }
+        Entry known = byPeer.get(peer);
+        Bucket bucket = buckets[bucketIndex(id)];
+        if (known != null) {
+            known.lastSeen = now;
+            bucket.entries.remove(known);
+            bucket.entries.add(known);
+            return Offer.UPDATED;
+        }
+        if (ipGroup != null && !groups.admits(ipGroup, bucketIndex(id))) {
+            return Offer.REJECTED_DIVERSITY;
+        }
+        Entry entry = new Entry(peer, id, ipGroup, now);
+        if (bucket.entries.size() < k) {
+            add(bucket, entry);
+            return Offer.ADDED;
+        }
+        if (bucket.checking != null) {
+            return Offer.FULL;
+        }
+        bucket.checking = bucket.entries.get(0);
+        bucket.candidate = entry;
+        return Offer.CHECK_OLDEST;
+    }
+
+    /** The peer to check for {@code candidate}'s bucket after {@link Offer#CHECK_OLDEST}, or {@code null}. */
+    public PeerId pendingCheck(PeerId candidate) {
+        for (Bucket bucket : buckets) {
+            if (bucket.candidate != null && bucket.candidate.peer.equals(candidate)) {
+                return bucket.checking.peer;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Settles a check of {@code checked}: alive, it stays and counts as just seen, and the candidate is dropped; dead,
+     * it is removed and the candidate takes its place (if the diversity filter still admits it).
+     */
+    public void checked(PeerId checked, boolean alive, long now) {
+        Entry entry = byPeer.get(checked);
+        if (entry == null) {
+            return;
+        }
+        Bucket bucket = buckets[bucketIndex(entry.id)];
+        if (bucket.checking != entry) {
+            return;
+        }
+        Entry candidate = bucket.candidate;
+        bucket.checking = null;
+        bucket.candidate = null;
+        if (alive) {
+            entry.lastSeen = now;
+            bucket.entries.remove(entry);
+            bucket.entries.add(entry);
+            return;
+        }
+        remove(checked);
+        if (!byPeer.containsKey(candidate.peer)
+                && (candidate.ipGroup == null || groups.admits(candidate.ipGroup, bucketIndex(candidate.id)))) {
+            add(bucket, candidate);
+        }
+    }
+
+    /** Removes a peer (it failed us); returns whether it was in the table. */
+    public boolean remove(PeerId peer) {
+        Entry entry = byPeer.remove(peer);
+        if (entry == null) {
+            return false;
+        }
+        int index = bucketIndex(entry.id);
+        Bucket bucket = buckets[index];
+        bucket.entries.remove(entry);
+        if (bucket.checking == entry) {
+            Entry candidate = bucket.candidate;
+            bucket.checking = null;
+            bucket.candidate = null;
+            if (candidate.ipGroup == null || groups.admits(candidate.ipGroup, index)) {
+                add(bucket, candidate);
+            }
+        }
+        if (entry.ipGroup != null) {
+            groups.removed(entry.ipGroup, index);
+        }
+        return true;
+    }
+
+    /** The {@code count} peers closest to {@code target}, closest first. */
+    public List<Entry> closest(KadId target, int count) {
+        Comparator<Entry> fartherFirst = (a, b) -> target.compareDistance(b.id, a.id);
+        PriorityQueue<Entry> best = new PriorityQueue<>(count + 1, fartherFirst);
+        for (Bucket bucket : buckets) {
+            for (Entry e : bucket.entries) {
+                if (best.size() < count) {
+                    best.add(e);
+                } else if (target.compareDistance(e.id, best.peek().id) < 0) {
+                    best.poll();
+                    best.add(e);
+                }
+            }
+        }
+        List<Entry> out = new ArrayList<>(best);
+        out.sort(fartherFirst.reversed());
+        return out;
+    }
+
+    /** Every peer, bucket by bucket. */
+    public List<Entry> entries() {
+        List<Entry> out = new ArrayList<>(byPeer.size());
+        for (Bucket bucket : buckets) {
+            out.addAll(bucket.entries);
+        }
+        return out;
+    }
+
+    /** Marks the bucket that {@code target} falls in as used by a lookup at {@code now}. */
+    public void used(KadId target, long now) {
+        if (!target.equals(self)) {
+            buckets[bucketIndex(target)].lastUsed = now;
+        }
+    }
+
+    /**
+     * The buckets, by common prefix length, that no lookup used since {@code now - interval}, up to the deepest
+     * non-empty bucket (deeper ones cannot be filled by a lookup either: the peers there are what the self lookup
+     * finds).
+     */
+    public List<Integer> bucketsToRefresh(long now, long interval) {
+        int deepest = -1;
+        for (int i = 0; i < buckets.length; i++) {
+            if (!buckets[i].entries.isEmpty()) {
+                deepest = i;
+            }
+        }
+        List<Integer> due = new ArrayList<>();
+        for (int i = 0; i <= deepest; i++) {
+            if (now - buckets[i].lastUsed >= interval) {
+                due.add(i);
+            }
+        }
+        return due;
+    }
+
+    /** The number of peers in the bucket of common prefix length {@code cpl}. */
+    public int bucketSize(int cpl) {
+        return buckets[cpl].entries.size();
+    }
+
+    private void add(Bucket bucket, Entry entry) {
+        bucket.entries.add(entry);
+        byPeer.put(entry.peer, entry);
+        if (entry.ipGroup != null) {
+            groups.added(entry.ipGroup, bucketIndex(entry.id));
+        }
+    }
+
+    private int bucketIndex(KadId id) {
+        return Math.min(self.commonPrefixLength(id), KadId.BITS - 1);
+    }
+}
