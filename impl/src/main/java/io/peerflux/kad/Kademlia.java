@@ -7,7 +7,9 @@ import io.peerflux.Host;
 import io.peerflux.LimitExceededException;
 import io.peerflux.ProtocolViolationException;
 import io.peerflux.Stream;
+import io.peerflux.dns.DnsaddrResolver;
 import io.peerflux.multiaddr.Multiaddr;
+import io.peerflux.multiaddr.Protocol;
 import io.peerflux.multiformats.Cid;
 import io.peerflux.multiformats.Multihash;
 import io.peerflux.peer.PeerId;
@@ -128,11 +130,11 @@ public final class Kademlia {
     // ---- queries ----
 
     /**
-     * Connects to the configured bootstrap peers (those that fail are skipped), then runs the self lookup that
-     * fills the routing table. Completes when that lookup ends.
+     * Connects to the configured bootstrap peers ({@code /dnsaddr} ones resolved first; those that fail are skipped),
+     * then runs the self lookup that fills the routing table. Completes when that lookup ends.
      */
     public Mono<Void> bootstrap() {
-        return Flux.fromIterable(config.bootstrap())
+        return bootstrapAddresses()
                 .flatMap(address -> host.connect(address)
                         .flatMap(c -> c.identify().doOnNext(info -> identified(c, info.protocols())))
                         .onErrorResume(e -> {
@@ -140,6 +142,23 @@ public final class Kademlia {
                             return Mono.empty();
                         }))
                 .then(query(KadNode.Kind.CLOSEST, host.peerId().bytes()).then());
+    }
+
+    private Flux<Multiaddr> bootstrapAddresses() {
+        List<Multiaddr> direct = config.bootstrap().stream().filter(a -> !a.has(Protocol.DNSADDR)).toList();
+        List<Multiaddr> named = config.bootstrap().stream().filter(a -> a.has(Protocol.DNSADDR)).toList();
+        if (named.isEmpty()) {
+            return Flux.fromIterable(direct);
+        }
+        // Creating a resolver reads the system's resolver configuration from disk: not on an event loop.
+        Flux<Multiaddr> resolved = Flux.using(
+                () -> config.nameServer() == null ? DnsaddrResolver.create() : DnsaddrResolver.create(config.nameServer()),
+                resolver -> Flux.fromIterable(named).flatMap(a -> resolver.resolve(a).onErrorResume(e -> {
+                    log.debug("bootstrap address {} did not resolve: {}", a, e.toString());
+                    return Flux.empty();
+                })),
+                DnsaddrResolver::close).subscribeOn(Schedulers.boundedElastic());
+        return Flux.concat(Flux.fromIterable(direct), resolved);
     }
 
     /**

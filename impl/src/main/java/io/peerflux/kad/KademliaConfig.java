@@ -2,6 +2,7 @@ package io.peerflux.kad;
 
 import io.peerflux.kad.record.Validators;
 import io.peerflux.multiaddr.Multiaddr;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -36,7 +37,10 @@ import java.util.function.Consumer;
  * @param maxQueries queries running at once; more fail with a limit error (64)
  * @param maxInboundStreamsPerPeer inbound DHT streams one peer may hold open; more are reset (16)
  * @param validators record validators by namespace ({@code /pk/} and {@code /ipns/})
- * @param bootstrap peers dialed at start to seed the routing table (none)
+ * @param bootstrap peers dialed by {@link Kademlia#bootstrap()} to seed the routing table (none); {@code /dnsaddr}
+ *     addresses are resolved first ({@link io.peerflux.dns.DnsaddrResolver}); {@link IpfsBootstrap#ADDRESSES} joins
+ *     the public IPFS DHT
+ * @param nameServer the DNS server that resolves {@code /dnsaddr} bootstrap addresses ({@code null}: the system's)
  */
 public record KademliaConfig(
         DhtMode mode,
@@ -63,7 +67,8 @@ public record KademliaConfig(
         int maxQueries,
         int maxInboundStreamsPerPeer,
         Validators validators,
-        List<Multiaddr> bootstrap) {
+        List<Multiaddr> bootstrap,
+        InetSocketAddress nameServer) {
 
     /** The public IPFS DHT's protocol id. */
     public static final String IPFS_PROTOCOL_ID = "/ipfs/kad/1.0.0";
@@ -95,7 +100,7 @@ public record KademliaConfig(
                 Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofMillis(100), Duration.ofSeconds(60),
                 Duration.ofMinutes(10), Duration.ofHours(48), Duration.ofHours(22), Duration.ofMinutes(30),
                 Duration.ofMinutes(10), 1_000_000, 100, 10_000, 64L << 20, 100_000, 3, 2, 64, 16,
-                Validators.defaults(), List.of());
+                Validators.defaults(), List.of(), null);
     }
 
     public KademliaConfig withMode(DhtMode mode) {
@@ -160,6 +165,10 @@ public record KademliaConfig(
         return with(b -> b.bootstrap = bootstrap);
     }
 
+    public KademliaConfig withNameServer(InetSocketAddress nameServer) {
+        return with(b -> b.nameServer = nameServer);
+    }
+
     private KademliaConfig with(Consumer<Builder> change) {
         Builder b = new Builder(this);
         change.accept(b);
@@ -193,6 +202,7 @@ public record KademliaConfig(
         int maxInboundStreamsPerPeer;
         Validators validators;
         List<Multiaddr> bootstrap;
+        InetSocketAddress nameServer;
 
         Builder(KademliaConfig c) {
             mode = c.mode;
@@ -220,6 +230,7 @@ public record KademliaConfig(
             maxInboundStreamsPerPeer = c.maxInboundStreamsPerPeer;
             validators = c.validators;
             bootstrap = c.bootstrap;
+            nameServer = c.nameServer;
         }
 
         KademliaConfig build() {
@@ -227,7 +238,7 @@ public record KademliaConfig(
                     initialRequestTimeout, minRequestTimeout, queryTimeout, refreshInterval, providerTtl,
                     republishInterval, providerAddressTtl, learnedAddressTtl, maxProviderRecords, maxProvidersPerKey,
                     maxRecords, maxRecordBytes, maxLocalProvides, maxPeersPerIpGroup, maxPeersPerIpGroupPerBucket,
-                    maxQueries, maxInboundStreamsPerPeer, validators, bootstrap);
+                    maxQueries, maxInboundStreamsPerPeer, validators, bootstrap, nameServer);
         }
     }
 }
