@@ -321,6 +321,6 @@ public final class IpnsRecord {
         }
         String kind = found instanceof DagCbor.Other other ? other.kind()
                 : found instanceof byte[] ? "byte string" : "unsigned integer";
-        return "IPNS record's data[" + field + "] is a " + kind + ", not " + expected;
+        return "IPNS record's data[" + field + "] is not " + expected + " (found " + kind + ")";
     }
 }
