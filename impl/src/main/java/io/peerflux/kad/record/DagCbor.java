@@ -21,13 +21,13 @@ import java.util.Map;
  * encodings, and map keys sorted by length then bytewise. That form is what IPNS signs, so it must
  * match go-ipld-prime and {@code @ipld/dag-cbor} byte for byte.
  *
- * <p>The decoder is as strict as {@code @ipld/dag-cbor} (js-ipns): it rejects indefinite lengths,
- * integers and lengths not in their shortest form, duplicate map keys, non-text map keys, tags
- * other than 42 (CID), floats other than finite 64-bit ones, and simple values other than false,
- * true and null. Like go-ipld-prime and {@code @ipld/dag-cbor} it does not insist on sorted map
- * keys: the signature covers the exact bytes, so a record from an encoder that does not sort keys
- * cannot mean anything other than what its signer wrote. Duplicate keys are refused because they
- * could: two readers may pick different values for one key.
+ * <p>The decoder rejects what the DAG-CBOR spec forbids: indefinite lengths, integers and lengths
+ * not in their shortest form (as {@code @ipld/dag-cbor}'s strict decoding does), duplicate map keys,
+ * non-text map keys, tags other than 42 (CID), floats other than finite 64-bit ones, and simple
+ * values other than false, true and null. Like go-ipld-prime and {@code @ipld/dag-cbor} it does
+ * not insist on sorted map keys: the signature covers the exact bytes, so a record from an encoder
+ * that does not sort keys cannot mean anything other than what its signer wrote. Duplicate keys
+ * are refused because they could: two readers may pick different values for one key.
  *
  * <p>Not a general codec: no lists, CIDs or floats are produced, and a decoded map holds only byte
  * strings ({@code byte[]}), unsigned integers up to {@link Long#MAX_VALUE} ({@code Long}) and an
