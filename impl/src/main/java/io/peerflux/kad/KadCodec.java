@@ -14,7 +14,8 @@ import java.util.List;
  * Protobuf for {@link KadMessage}s. Decoding is forgiving where the spec lets it be and strict where it must be: a
  * peer entry whose id does not parse is dropped, an address that does not parse is dropped, and at most
  * {@code maxPeers} entries per list and {@link #MAX_ADDRESSES} addresses per peer are kept; a message that is not
- * protobuf or has no known type is a {@link ProtocolViolationException}.
+ * protobuf or has a type we do not know is a {@link ProtocolViolationException}. A missing type is {@code PUT_VALUE}
+ * (0): proto3 encoders, js-libp2p's among them, leave out fields at their default.
  */
 public final class KadCodec {
 
@@ -57,8 +58,8 @@ public final class KadCodec {
         } catch (InvalidProtocolBufferException e) {
             throw ProtocolViolationException.stream(protocol, "malformed message: " + e.getMessage());
         }
-        if (!in.hasType()) {
-            throw ProtocolViolationException.stream(protocol, "message without a known type");
+        if (!in.hasType() && in.getUnknownFields().hasField(KadProtos.Message.TYPE_FIELD_NUMBER)) {
+            throw ProtocolViolationException.stream(protocol, "message of an unknown type");
         }
         KadMessage.Record record = null;
         if (in.hasRecord()) {

@@ -378,18 +378,13 @@ public final class Kademlia {
             }
             byte[] bytes = KadCodec.encode(request);
             PeerId id = peer.peerId();
-            Disposable call = acquire(id)
-                    .flatMap(s -> s.exchange(bytes, expectsResponse)
-                            .map(answer -> Optional.of(checked(request, answer)))
-                            .defaultIfEmpty(Optional.empty())
-                            .doOnSuccess(answer -> onLoop(() -> keep(id, s)))
-                            .doOnError(e -> s.reset())
-                            .doOnCancel(s::reset))
+            Disposable call = exchange(id, request, bytes, expectsResponse, true)
                     .subscribe(answer -> onLoop(() -> {
                         if (inflight.remove(requestId) != null) {
                             node.responded(requestId, answer.orElse(null), now());
                         }
                     }), e -> onLoop(() -> {
+                        log.debug("{} request to {} failed: {}", request.type(), id, e.toString());
                         if (inflight.remove(requestId) != null) {
                             node.requestFailed(requestId, e.toString(), now());
                         }
@@ -428,17 +423,28 @@ public final class Kademlia {
         return decoded;
     }
 
-    /** A stream to {@code peer} for one request: the idle one kept from the last request, or a new one. */
-    private Mono<KadStream> acquire(PeerId peer) {
-        KadStream kept = idle.remove(peer);
-        if (kept != null && kept.usable()) {
-            return Mono.just(kept);
-        }
-        if (kept != null) {
+    /**
+     * Sends one request and reads its answer. A stream kept from an earlier request may have been closed by the remote
+     * meanwhile (js-libp2p closes after each answer): a failure on such a stream is retried once on a new stream, so
+     * it does not count against the peer.
+     */
+    private Mono<Optional<KadMessage>> exchange(PeerId peer, KadMessage request, byte[] bytes,
+                                                boolean expectsResponse, boolean reuse) {
+        KadStream kept = reuse ? idle.remove(peer) : null;
+        if (kept != null && !kept.usable()) {
             kept.close();
+            kept = null;
         }
-        return host.newStream(peer, config.protocolId())
+        Mono<KadStream> stream = kept != null ? Mono.just(kept) : host.newStream(peer, config.protocolId())
                 .map(s -> new KadStream(s, config.maxMessageSize(), config.protocolId()));
+        boolean reused = kept != null;
+        Mono<Optional<KadMessage>> answer = stream.flatMap(s -> s.exchange(bytes, expectsResponse)
+                .map(reply -> Optional.of(checked(request, reply)))
+                .defaultIfEmpty(Optional.empty())
+                .doOnSuccess(reply -> onLoop(() -> keep(peer, s)))
+                .doOnError(e -> s.reset())
+                .doOnCancel(s::reset));
+        return reused ? answer.onErrorResume(e -> exchange(peer, request, bytes, expectsResponse, false)) : answer;
     }
 
     /** Keeps a stream whose request went well for the next request to its peer; one per peer, for a while. */

@@ -44,8 +44,14 @@ public final class JsPeer implements AutoCloseable {
 
     /** Starts the js peer listening on {@code /ip4/127.0.0.1/tcp/0}; waits until it is ready. */
     public static JsPeer start() throws Exception {
-        Path script = interopDir().resolve("peer.mjs");
-        Process process = new ProcessBuilder("node", script.toString())
+        return start("peer.mjs");
+    }
+
+    /** Starts {@code script} of {@code interop/} with {@code args}; waits until it prints its ready line. */
+    public static JsPeer start(String script, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("node", interopDir().resolve(script).toString()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command)
                 .directory(interopDir().toFile())
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
