@@ -388,6 +388,19 @@ final class ReactiveStream implements Stream, MuxedStream.Listener {
     private void checkClosed() {
         if (localClosed && remoteClosed) {
             closed.tryEmitEmpty();
+            if (receiver == null && !inbound.isEmpty()) {
+                // The muxer forgets a stream closed both ways, so it will not reset this one when the connection
+                // closes: free what nobody read then (a later receive() gets the connection's end as an error).
+                connection.onClose().onErrorResume(e -> Mono.empty())
+                        .subscribe(null, null, () -> runOnLoop(this::dropUnread));
+            }
+        }
+    }
+
+    private void dropUnread() {
+        if (receiver == null && resetCause == null) {
+            resetCause = StreamResetException.connectionClosed(id(), null);
+            releaseInbound();
         }
     }
 

@@ -212,4 +212,19 @@ class HostTest {
         server.stop().block(TIMEOUT);
         eventually(() -> client.connections().isEmpty());
     }
+
+    /**
+     * A stream closed both ways whose answer nobody read: the muxer forgets it, so its buffers are freed with the
+     * connection (the leak detector fails this test otherwise), and a late reader gets an error, not a hang.
+     */
+    @Test
+    void unreadDataOfAStreamClosedBothWaysIsFreedWithItsConnection() {
+        Connection connection = client.connect(TestHosts.address(server)).block(TIMEOUT);
+        Stream stream = connection.newStream(Echo.PROTOCOL_ID).block(TIMEOUT);
+        stream.send(Mono.just(Unpooled.wrappedBuffer("never read".getBytes(StandardCharsets.UTF_8))))
+                .then(stream.closeWrite()).block(TIMEOUT);
+        stream.onClose().block(TIMEOUT);
+        connection.close().block(TIMEOUT);
+        StepVerifier.create(stream.receive()).expectError(StreamResetException.class).verify(TIMEOUT);
+    }
 }
