@@ -145,6 +145,8 @@ public final class KadNode {
     private final Map<Long, Request> requests = new HashMap<>();
     private final Map<PeerId, String> servers = lru();
     private final Map<PeerId, Boolean> answered = lru();
+    /** Peers identify told us about, by their id's bytes: FIND_NODE looks its key up here without parsing it. */
+    private final Map<ByteKey, PeerId> identified = lru();
     private final Map<ByteKey, Long> localProvides = new LinkedHashMap<>();
     private long nextId;
     private long nextMaintenance;
@@ -231,11 +233,14 @@ public final class KadNode {
         return new KadMessage(request.type(), request.key(), record, closer, providerPeers);
     }
 
-    /** The k peers closest to {@code key} we can give addresses for; the key's own peer first if we know it. */
+    /**
+     * The k peers closest to {@code key} we can give addresses for; for FIND_NODE, the key's own peer first when
+     * identify told us of it (a client is found only this way: it is in nobody's table).
+     */
     private List<PeerInfo> closerPeers(byte[] key, PeerId requester, boolean findNode) {
         List<PeerInfo> out = new ArrayList<>(config.k());
         if (findNode) {
-            PeerId target = peerIdOrNull(key);
+            PeerId target = identified.get(new ByteKey(key));
             if (target != null && !target.equals(requester) && !target.equals(self) && !table.contains(target)) {
                 List<Multiaddr> known = network.addresses(target);
                 if (!known.isEmpty()) {
@@ -312,6 +317,7 @@ public final class KadNode {
      * @param ipGroup its network block ({@link IpGroups#groupOf}), {@code null} when exempt
      */
     public void peerIdentified(PeerId peer, boolean servesDht, String ipGroup, long now) {
+        identified.put(new ByteKey(peer.bytes()), peer);
         if (!servesDht) {
             servers.remove(peer);
             table.remove(peer);
