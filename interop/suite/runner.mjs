@@ -3,7 +3,7 @@
 //
 //   npx mocha --timeout 60000 runner.mjs
 //
-// (DaemonInteropSuiteTest gives the dht, pubsub and relay groups 15 s per test instead: until those features exist
+// (DaemonInteropSuiteTest gives the pubsub and relay groups 15 s per test instead: until those features exist
 // their tests can only fail, most of them by timing out.)
 //
 // Environment:

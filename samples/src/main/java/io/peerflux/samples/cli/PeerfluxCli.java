@@ -9,9 +9,10 @@ import picocli.CommandLine.Command;
  * messages on stderr; it exits 0 on success and non-zero with a message on failure.
  */
 @Command(name = "peerflux", mixinStandardHelpOptions = true, version = "peerflux " + io.peerflux.host.Peerflux.VERSION,
-        description = "libp2p for the JVM: run a node or a p2pd-compatible daemon, or ping, identify, echo and perf a peer.",
+        description = "libp2p for the JVM: run a node or a p2pd-compatible daemon, ping, identify, echo and perf a peer, "
+                + "or query the DHT.",
         subcommands = {NodeCommand.class, PingCommand.class, IdentifyCommand.class, EchoCommand.class, PerfCommand.class,
-            DaemonCommand.class})
+            DhtCommand.class, DaemonCommand.class})
 public final class PeerfluxCli {
 
     public static void main(String[] args) {
@@ -22,7 +23,7 @@ public final class PeerfluxCli {
     }
 
     static int run(String... args) {
-        CommandLine cli = new CommandLine(new PeerfluxCli());
+        CommandLine cli = new CommandLine(new PeerfluxCli()).setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((e, command, parsed) -> {
             command.getErr().println("peerflux: " + Output.describe(e));
             return 1;

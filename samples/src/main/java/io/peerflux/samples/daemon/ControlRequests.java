@@ -33,8 +33,9 @@ import reactor.core.publisher.Mono;
  * <p>An answer is a {@code Flux} of messages written in order: one {@code Response} for most requests; for the
  * streaming requests of DHT.md and PUBSUB.md, a {@code Response} followed by further messages
  * ({@code Response{OK, dht: BEGIN}}, then {@code DHTResponse{VALUE}}…, then {@code DHTResponse{END}}; or
- * {@code Response{OK}} then one {@code PSMessage} per message). DHT, PUBSUB and CONNMANAGER requests are answered
- * with an ERROR until those services exist. Failures become ERROR responses; an answer never fails.
+ * {@code Response{OK}} then one {@code PSMessage} per message). DHT requests go to {@link DhtRequests} when the
+ * daemon runs a DHT; PUBSUB and CONNMANAGER requests are answered with an ERROR until those services exist. Failures
+ * become ERROR responses; an answer never fails.
  */
 final class ControlRequests {
 
@@ -45,28 +46,46 @@ final class ControlRequests {
 
     private final Host host;
     private final InboundStreams inbound;
+    /** The DHT's requests, or {@code null} when the daemon runs no DHT. */
+    private final DhtRequests dht;
 
     ControlRequests(Host host, InboundStreams inbound) {
+        this(host, inbound, null);
+    }
+
+    ControlRequests(Host host, InboundStreams inbound, DhtRequests dht) {
         this.host = host;
         this.inbound = inbound;
+        this.dht = dht;
     }
 
     /** The messages that answer {@code request}, which is anything but STREAM_OPEN. */
     Flux<MessageLite> answer(Request request) {
-        Mono<? extends MessageLite> answer = switch (request.getType()) {
-            case IDENTIFY -> Mono.fromSupplier(this::identify);
-            case CONNECT -> connect(request.getConnect()).thenReturn(ok());
-            case DISCONNECT -> disconnect(request.getDisconnect().getPeer()).thenReturn(ok());
-            case LIST_PEERS -> Mono.fromSupplier(this::listPeers);
-            case STREAM_HANDLER -> Mono.fromSupplier(() -> registerHandler(request.getStreamHandler()));
-            case PEERSTORE -> Mono.fromSupplier(() -> peerstore(request.getPeerStore()));
-            case DHT -> Mono.just(error("DHT requests are not supported yet: this daemon has no Kademlia DHT"));
-            case PUBSUB -> Mono.just(error("PUBSUB requests are not supported yet: this daemon has no pubsub router"));
-            case CONNMANAGER -> Mono.just(error("CONNMANAGER requests are not supported"));
-            case STREAM_OPEN -> Mono.error(new IllegalArgumentException("STREAM_OPEN is not answered here"));
-            case UNRECOGNIZED -> Mono.just(error("unknown request type " + request.getTypeValue()));
+        Flux<? extends MessageLite> answer = switch (request.getType()) {
+            case IDENTIFY -> Mono.fromSupplier(this::identify).flux();
+            case CONNECT -> connect(request.getConnect()).thenReturn(ok()).flux();
+            case DISCONNECT -> disconnect(request.getDisconnect().getPeer()).thenReturn(ok()).flux();
+            case LIST_PEERS -> Mono.fromSupplier(this::listPeers).flux();
+            case STREAM_HANDLER -> Mono.fromSupplier(() -> registerHandler(request.getStreamHandler())).flux();
+            case PEERSTORE -> Mono.fromSupplier(() -> peerstore(request.getPeerStore())).flux();
+            case DHT -> dht(request);
+            case PUBSUB -> Flux.just(error("PUBSUB requests are not supported yet: this daemon has no pubsub router"));
+            case CONNMANAGER -> Flux.just(error("CONNMANAGER requests are not supported"));
+            case STREAM_OPEN -> Flux.error(new IllegalArgumentException("STREAM_OPEN is not answered here"));
+            case UNRECOGNIZED -> Flux.just(error("unknown request type " + request.getTypeValue()));
         };
-        return answer.<MessageLite>map(m -> m).onErrorResume(e -> Mono.just(error(e))).flux();
+        // Single answers fail before their message; DhtRequests' streams never fail.
+        return answer.<MessageLite>map(m -> m).onErrorResume(e -> Mono.just(error(e)));
+    }
+
+    private Flux<MessageLite> dht(Request request) {
+        if (dht == null) {
+            return Flux.just(error("DHT not enabled: start the daemon with -dht, -dhtServer or -dhtClient"));
+        }
+        if (!request.hasDht()) {
+            return Flux.just(error("malformed DHT request: no dht field"));
+        }
+        return dht.answer(request.getDht());
     }
 
     /** Opens the stream a STREAM_OPEN request asks for. */
@@ -189,7 +208,7 @@ final class ControlRequests {
         };
     }
 
-    private static PeerId peerId(ByteString bytes) {
+    static PeerId peerId(ByteString bytes) {
         try {
             return PeerId.fromBytes(bytes.toByteArray());
         } catch (IllegalArgumentException e) {
@@ -198,7 +217,7 @@ final class ControlRequests {
     }
 
     /** The timeout a request asks for in seconds (p2pd's unit), or the default for 0 or less, capped. */
-    private static Duration timeout(long seconds) {
+    static Duration timeout(long seconds) {
         if (seconds <= 0) {
             return DEFAULT_TIMEOUT;
         }

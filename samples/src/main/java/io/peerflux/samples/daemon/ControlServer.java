@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import io.peerflux.Host;
+import io.peerflux.kad.Kademlia;
 import io.peerflux.multiaddr.Multiaddr;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -33,15 +34,22 @@ final class ControlServer {
         this.address = ControlAddress.toMultiaddr(server.address());
     }
 
+    /** Binds the control socket for {@code host}, which runs no DHT: DHT requests are answered with an ERROR. */
+    static Mono<ControlServer> start(Host host, Multiaddr listen) {
+        return start(host, null, listen);
+    }
+
     /**
      * Binds the control socket for {@code host}.
      *
+     * @param dht the host's DHT, which answers DHT requests; {@code null} for none
      * @param listen a TCP ({@code /ip4/127.0.0.1/tcp/0} picks a port) or unix socket ({@code /unix/<path>}) address
      */
-    static Mono<ControlServer> start(Host host, Multiaddr listen) {
+    static Mono<ControlServer> start(Host host, Kademlia dht, Multiaddr listen) {
         return Mono.defer(() -> {
             SocketAddress address = ControlAddress.toSocketAddress(listen);
-            ControlRequests requests = new ControlRequests(host, new InboundStreams(host));
+            ControlRequests requests = new ControlRequests(host, new InboundStreams(host),
+                    dht == null ? null : new DhtRequests(host, dht));
             AtomicInteger open = new AtomicInteger();
             TcpServer server = TcpServer.create()
                     .bindAddress(() -> address)

@@ -4,6 +4,9 @@ import io.peerflux.Host;
 import io.peerflux.crypto.PrivateKey;
 import io.peerflux.host.HostBuilder;
 import io.peerflux.host.Peerflux;
+import io.peerflux.kad.DhtMode;
+import io.peerflux.kad.Kademlia;
+import io.peerflux.kad.KademliaConfig;
 import io.peerflux.multiaddr.Multiaddr;
 import io.peerflux.mux.mplex.Mplex;
 import io.peerflux.mux.yamux.Yamux;
@@ -19,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -33,6 +37,9 @@ import picocli.CommandLine.Option;
 @Command(name = "daemon", description = "Run a libp2p daemon (p2pd's control protocol and flags); prints "
         + "'Control socket: <multiaddr>' when ready, then runs until SIGTERM.")
 public final class DaemonCommand implements Callable<Integer> {
+
+    /** How long the daemon waits for its bootstrap lookup before it is ready (the lookup's own limit is 60 s). */
+    static final Duration BOOTSTRAP_TIMEOUT = Duration.ofSeconds(90);
 
     @Option(names = {"-listen", "--listen"}, paramLabel = "MULTIADDR", defaultValue = "/unix/tmp/p2pd.sock",
             description = "Control socket: /ip4/127.0.0.1/tcp/<port> (0 picks one) or /unix/<path>. Default: "
@@ -66,16 +73,22 @@ public final class DaemonCommand implements Callable<Integer> {
             description = "Stream muxers in preference order: yamux, mplex. Default: ${DEFAULT-VALUE}.")
     List<String> muxers;
 
-    @Option(names = {"-dht", "--dht"}, arity = "0..1", description = "Not built yet: warned about and ignored.")
+    @Option(names = {"-dht", "--dht"}, arity = "0..1",
+            description = "Run the Kademlia DHT in auto mode: a server when the host listens on a public address, "
+                    + "else a client.")
     boolean dht;
 
-    @Option(names = {"-dhtServer", "--dhtServer"}, arity = "0..1",
-            description = "Not built yet: warned about and ignored.")
+    @Option(names = {"-dhtServer", "--dhtServer"}, arity = "0..1", description = "Run the Kademlia DHT as a server.")
     boolean dhtServer;
 
     @Option(names = {"-dhtClient", "--dhtClient"}, arity = "0..1",
-            description = "Not built yet: warned about and ignored.")
+            description = "Run the Kademlia DHT as a client: it queries but serves no one.")
     boolean dhtClient;
+
+    @Option(names = {"-bootstrapPeers", "--bootstrapPeers"}, split = ",", paramLabel = "LIST",
+            description = "DHT peers to connect to at start (multiaddrs ending in /p2p/<id>); the daemon is ready once "
+                    + "its first lookup through them ended.")
+    List<String> bootstrapPeers = List.of();
 
     @Option(names = {"-pubsub", "--pubsub"}, arity = "0..1", description = "Not built yet: warned about and ignored.")
     boolean pubsub;
@@ -92,17 +105,22 @@ public final class DaemonCommand implements Callable<Integer> {
         warnAboutMissingFeatures(System.err);
         Host host = hostBuilder().build();
         host.start().block(Duration.ofSeconds(30));
+        Kademlia kademlia = dhtMode().map(mode -> Kademlia.attach(host, KademliaConfig.defaults().withMode(mode)
+                .withBootstrap(bootstrapPeers.stream().map(Multiaddr::of).toList()))).orElse(null);
         ControlServer control;
         try {
-            control = ControlServer.start(host, Multiaddr.of(listen)).block(Duration.ofSeconds(30));
+            if (kademlia != null && !bootstrapPeers.isEmpty()) {
+                kademlia.bootstrap().block(BOOTSTRAP_TIMEOUT);
+            }
+            control = ControlServer.start(host, kademlia, Multiaddr.of(listen)).block(Duration.ofSeconds(30));
         } catch (RuntimeException e) {
-            host.stop().block(Duration.ofSeconds(5));
+            stop(host, kademlia);
             throw e;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             control.close().block(Duration.ofSeconds(5));
-            host.stop().block(Duration.ofSeconds(5));
+            stop(host, kademlia);
             stopped.countDown();
         }, "daemon-shutdown"));
         System.out.println("Control socket: " + control.address());
@@ -112,6 +130,24 @@ public final class DaemonCommand implements Callable<Integer> {
         System.out.flush();
         stopped.await();
         return 0;
+    }
+
+    /** p2pd's precedence: -dht, then -dhtClient, then -dhtServer; empty when none is set. */
+    Optional<DhtMode> dhtMode() {
+        if (dht) {
+            return Optional.of(DhtMode.AUTO);
+        }
+        if (dhtClient) {
+            return Optional.of(DhtMode.CLIENT);
+        }
+        return dhtServer ? Optional.of(DhtMode.SERVER) : Optional.empty();
+    }
+
+    private static void stop(Host host, Kademlia kademlia) {
+        if (kademlia != null) {
+            kademlia.close().block(Duration.ofSeconds(5));
+        }
+        host.stop().block(Duration.ofSeconds(5));
     }
 
     HostBuilder hostBuilder() throws Exception {
@@ -145,9 +181,6 @@ public final class DaemonCommand implements Callable<Integer> {
 
     private void warnAboutMissingFeatures(PrintStream err) {
         List<String> ignored = new ArrayList<>();
-        if (dht || dhtServer || dhtClient) {
-            ignored.add("DHT (-dht/-dhtServer/-dhtClient): DHT requests will be answered with an error");
-        }
         if (pubsub || pubsubRouter != null) {
             ignored.add("pubsub (-pubsub/-pubsubRouter): PUBSUB requests will be answered with an error");
         }
