@@ -27,7 +27,7 @@ import java.util.function.Consumer;
  * @param republishInterval how often our own provider records are published again (22 h, the spec's)
  * @param providerAddressTtl how long a provider's addresses are kept and handed out with its record (30 min)
  * @param learnedAddressTtl how long addresses learned from lookups stay in the peerstore (10 min)
- * @param maxProviderRecords the most provider records stored (1,000,000: about 150 MiB of heap at most)
+ * @param maxProviderRecords the most provider records stored (1,000,000: at most about 190 MiB of heap, when each key has one provider)
  * @param maxProvidersPerKey the most providers stored for one key (100)
  * @param maxRecords the most values stored (10,000)
  * @param maxRecordBytes the most bytes of keys and values stored (64 MiB)
