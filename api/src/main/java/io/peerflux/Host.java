@@ -55,6 +55,12 @@ public interface Host {
     /** Connection opened/closed events, as they happen (hot). */
     Flux<ConnectionEvent> connectionEvents();
 
+    /**
+     * Identify records as they arrive (hot): the first of each connection, then each one the peer pushes, e.g. when
+     * it starts or stops serving a protocol.
+     */
+    Flux<IdentifyEvent> identifyEvents();
+
     /** Inbound and outbound stream opened events, as they happen (hot). */
     Flux<Stream> streams();
 

@@ -7,6 +7,8 @@ import io.peerflux.DialException;
 import io.peerflux.Direction;
 import io.peerflux.HandshakeException;
 import io.peerflux.Host;
+import io.peerflux.IdentifyEvent;
+import io.peerflux.IdentifyInfo;
 import io.peerflux.Peerstore;
 import io.peerflux.Stream;
 import io.peerflux.StreamHandler;
@@ -57,6 +59,7 @@ final class DefaultHost implements Host {
     private final MemoryPeerstore peerstore = new MemoryPeerstore();
     private final Sinks.Many<ConnectionEvent> connectionEvents = Sinks.many().multicast().directBestEffort();
     private final Sinks.Many<Stream> streamEvents = Sinks.many().multicast().directBestEffort();
+    private final Sinks.Many<IdentifyEvent> identifyEvents = Sinks.many().multicast().directBestEffort();
     private final Identify identify;
     private volatile boolean stopped;
 
@@ -67,7 +70,7 @@ final class DefaultHost implements Host {
         handlers.put(Ping.PROTOCOL_ID, Ping.handler());
         handlers.put(Identify.PROTOCOL_ID, identify::respond);
         handlers.put(Identify.PUSH_PROTOCOL_ID, stream -> identify.receivePush(stream)
-                .doOnNext(((HostConnection) stream.connection())::identified).then());
+                .doOnNext(info -> identified((HostConnection) stream.connection(), info)).then());
         handlers.putAll(config.handlers());
     }
 
@@ -182,6 +185,11 @@ final class DefaultHost implements Host {
     @Override
     public Flux<ConnectionEvent> connectionEvents() {
         return connectionEvents.asFlux();
+    }
+
+    @Override
+    public Flux<IdentifyEvent> identifyEvents() {
+        return identifyEvents.asFlux();
     }
 
     @Override
@@ -319,7 +327,7 @@ final class DefaultHost implements Host {
         emit(new ConnectionEvent(ConnectionEvent.Type.OPENED, connection));
         session.onClose().onErrorResume(e -> Mono.empty()).subscribe(null, null, () -> closed(connection));
         log.debug("opened {} ({} + {})", connection, securityId, muxerId);
-        identify.exchange(connection).subscribe(connection::identified, e -> {
+        identify.exchange(connection).subscribe(info -> identified(connection, info), e -> {
             log.debug("identify with {} failed: {}", connection, e.toString());
             connection.identifyFailed(e);
         });
@@ -368,6 +376,13 @@ final class DefaultHost implements Host {
     private void emit(ConnectionEvent event) {
         synchronized (connectionEvents) {
             connectionEvents.tryEmitNext(event);
+        }
+    }
+
+    private void identified(HostConnection connection, IdentifyInfo info) {
+        connection.identified(info);
+        synchronized (identifyEvents) {
+            identifyEvents.tryEmitNext(new IdentifyEvent(connection, info));
         }
     }
 

@@ -2,7 +2,6 @@ package io.peerflux.kad;
 
 import io.netty.buffer.ByteBuf;
 import io.peerflux.Connection;
-import io.peerflux.ConnectionEvent;
 import io.peerflux.Host;
 import io.peerflux.LimitExceededException;
 import io.peerflux.ProtocolViolationException;
@@ -63,7 +62,7 @@ public final class Kademlia {
     private final Map<PeerId, KadStream> idle = new HashMap<>();
     private final Map<PeerId, AtomicInteger> inbound = new ConcurrentHashMap<>();
     private final Disposable.Composite subscriptions = Disposables.composite();
-    private final boolean server;
+    private volatile boolean server;
     private Disposable timer;
     private long timerAt = Long.MAX_VALUE;
 
@@ -72,11 +71,7 @@ public final class Kademlia {
         this.config = config;
         this.loop = Schedulers.newSingle("peerflux-kad");
         this.node = new KadNode(host.peerId(), config, new HostNetwork(), new SplittableRandom(), now());
-        this.server = switch (config.mode()) {
-            case SERVER -> true;
-            case CLIENT -> false;
-            case AUTO -> host.listenAddresses().stream().anyMatch(a -> IpGroups.groupOf(List.of(a)) != null);
-        };
+        this.server = serves(config.mode());
     }
 
     /**
@@ -93,11 +88,35 @@ public final class Kademlia {
         if (server) {
             host.handle(config.protocolId(), this::serve);
         }
-        subscriptions.add(host.connectionEvents()
-                .filter(e -> e.type() == ConnectionEvent.Type.OPENED)
-                .subscribe(e -> watch(e.connection())));
+        subscriptions.add(host.identifyEvents().subscribe(e -> identified(e.connection(), e.info().protocols())));
         host.connections().forEach(this::watch);
         onLoop(() -> { });
+    }
+
+    /** Whether {@code mode} means serving: auto serves once the host listens on a public address. */
+    private boolean serves(DhtMode mode) {
+        return switch (mode) {
+            case SERVER -> true;
+            case CLIENT -> false;
+            case AUTO -> host.listenAddresses().stream().anyMatch(a -> IpGroups.groupOf(List.of(a)) != null);
+        };
+    }
+
+    /**
+     * Switches to {@code mode}. Serving starts or stops at once, and connected peers learn of it through identify
+     * push: they add us to their routing tables, or drop us.
+     */
+    public synchronized void setMode(DhtMode mode) {
+        boolean serve = serves(mode);
+        if (serve == server) {
+            return;
+        }
+        server = serve;
+        if (serve) {
+            host.handle(config.protocolId(), this::serve);
+        } else {
+            host.unhandle(config.protocolId());
+        }
     }
 
     public KademliaConfig config() {
@@ -312,6 +331,7 @@ public final class Kademlia {
 
     // ---- peers ----
 
+    /** A connection opened before we attached: its identify record may have arrived already. */
     private void watch(Connection connection) {
         connection.identify().subscribe(info -> identified(connection, info.protocols()),
                 e -> log.debug("no identify from {}: {}", connection, e.toString()));

@@ -145,4 +145,37 @@ class KademliaTest {
         Flux<QueryEvent> all = dhts.get(6).query(KadNode.Kind.CLOSEST, key);
         assertThat(all.collectList().block(WAIT)).last().isInstanceOf(QueryEvent.Finished.class);
     }
+
+    /** A node that turns client is dropped from a peer's table once its identify push arrives, and comes back. */
+    @Test
+    void modeChangesReachPeersThroughIdentifyPush() {
+        Host host = TestHosts.memory();
+        Kademlia switching = Kademlia.attach(host, config().withBootstrap(List.of(TestHosts.address(hosts.get(0)))));
+        try {
+            switching.bootstrap().block(WAIT);
+            Kademlia watcher = dhts.get(0);
+            eventually(() -> watcher.routingTable().block(WAIT).contains(host.peerId()));
+            switching.setMode(DhtMode.CLIENT);
+            assertThat(host.protocols()).doesNotContain(KademliaConfig.IPFS_PROTOCOL_ID);
+            eventually(() -> !watcher.routingTable().block(WAIT).contains(host.peerId()));
+            switching.setMode(DhtMode.SERVER);
+            eventually(() -> watcher.routingTable().block(WAIT).contains(host.peerId()));
+        } finally {
+            switching.close().block(WAIT);
+            host.stop().block(WAIT);
+        }
+    }
+
+    /** Waits up to ten seconds for {@code condition}, checking every 50 ms on this (test) thread. */
+    static void eventually(java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition still false after 10 s").isLessThan(deadline);
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
 }
