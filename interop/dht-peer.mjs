@@ -5,6 +5,7 @@
 // kept (passthroughMapper), the /pk/ validator and an accept-anything validator for the /test/ namespace.
 // Prints {"event":"ready","peerId":…,"addrs":[…]} on stdout, then answers commands, one JSON object per stdin line:
 // {"id":N,"cmd":…,…} → {"id":N,"ok":true,…} or {"id":N,"ok":false,"error":…}. Exits when stdin closes.
+// findProviders also says how long the first provider took to arrive (firstMs), for benchmarks/dht-compare.sh.
 // Keys: provider keys are CID strings; record keys are text ("/test/x") or, for /pk/, "/pk/" + a peer id string.
 import './polyfills.mjs'
 import { createLibp2p } from 'libp2p'
@@ -81,13 +82,16 @@ const commands = {
   },
   async findProviders ({ key, count, timeout }) {
     const providers = []
+    const start = performance.now()
+    let firstMs = null
     await within(timeout, async signal => {
       for await (const info of node.contentRouting.findProviders(CID.parse(key), { signal })) {
+        if (firstMs == null) firstMs = performance.now() - start
         providers.push(peerJson(info))
         if (count != null && providers.length >= count) break
       }
     })
-    return { providers }
+    return { providers, firstMs }
   },
   async findPeer ({ peerId, timeout }) {
     const info = await within(timeout, signal => node.peerRouting.findPeer(peerIdFromString(peerId), { signal }))
