@@ -204,7 +204,7 @@ public final class RoutingTable {
             for (Entry e : bucket.entries) {
                 if (best.size() < count) {
                     best.add(e);
-                } else if (target.compareDistance(e.id, best.peek().id) < 0) {
+                } else if (count > 0 && target.compareDistance(e.id, best.peek().id) < 0) {
                     best.poll();
                     best.add(e);
                 }
