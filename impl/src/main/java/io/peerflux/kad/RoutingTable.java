@@ -186,7 +186,8 @@ public final class RoutingTable {
             Entry candidate = bucket.candidate;
             bucket.checking = null;
             bucket.candidate = null;
-            if (candidate.ipGroup == null || groups.admits(candidate.ipGroup, index)) {
+            if (!byPeer.containsKey(candidate.peer)
+                    && (candidate.ipGroup == null || groups.admits(candidate.ipGroup, index))) {
                 add(bucket, candidate);
             }
         }
