@@ -182,6 +182,9 @@ public final class RoutingTable {
         int index = bucketIndex(entry.id);
         Bucket bucket = buckets[index];
         bucket.entries.remove(entry);
+        if (entry.ipGroup != null) {
+            groups.removed(entry.ipGroup, index);
+        }
         if (bucket.checking == entry) {
             Entry candidate = bucket.candidate;
             bucket.checking = null;
@@ -190,9 +193,6 @@ public final class RoutingTable {
                     && (candidate.ipGroup == null || groups.admits(candidate.ipGroup, index))) {
                 add(bucket, candidate);
             }
-        }
-        if (entry.ipGroup != null) {
-            groups.removed(entry.ipGroup, index);
         }
         return true;
     }
