@@ -539,7 +539,8 @@ class KadNodeTest {
                 .containsExactly(answered.peer().peerId());
         assertThat(finished().outcome()).isEqualTo(QueryEvent.Outcome.TIMED_OUT);
         assertThat(net.cancelled).containsAll(pending.stream().map(Sent::id).toList());
-        assertThat(open()).isEmpty();
+        // (Maintenance, due at the same tick, may have started lookups of its own.)
+        assertThat(open()).noneMatch(s -> java.util.Arrays.equals(s.message().key(), bytes("target")));
         node.cancel(id, now); // over already: nothing happens
         assertThat(events(QueryEvent.Finished.class)).hasSize(1);
     }
