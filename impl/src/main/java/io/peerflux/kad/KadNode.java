@@ -752,7 +752,7 @@ public final class KadNode {
         if (table.size() == 0) {
             return;
         }
-        if (now - lastSelfLookup >= interval) {
+        if (lastSelfLookup == Long.MIN_VALUE || now - lastSelfLookup >= interval) {
             bootstrap(now);
         }
         for (int cpl : table.bucketsToRefresh(now, interval)) {
