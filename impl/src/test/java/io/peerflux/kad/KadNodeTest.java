@@ -310,6 +310,22 @@ class KadNodeTest {
         assertThat(node.routingTable().size()).isEqualTo(K);
     }
 
+    @Test
+    void aCandidateThatStopsServingIsNotAdmittedWhenTheOldestDies() {
+        List<PeerId> bucket0 = peersInBucket0(K + 1);
+        bucket0.subList(0, K).forEach(this::admit);
+        PeerId candidate = bucket0.get(K);
+        net.know(candidate);
+        node.peerIdentified(candidate, true, null, now);
+        respond(net.last(), reply(net.last().message(), List.of()));
+        Sent check = net.last();
+        assertThat(check.peer().peerId()).isEqualTo(bucket0.get(0));
+        node.peerIdentified(candidate, false, null, now);
+        fail(check);
+        assertThat(node.routingTable().contains(bucket0.get(0))).isFalse();
+        assertThat(node.routingTable().contains(candidate)).as("only DHT servers enter the table").isFalse();
+    }
+
     List<PeerId> peersInBucket0(int n) {
         List<PeerId> out = new ArrayList<>();
         while (out.size() < n) {

@@ -131,6 +131,20 @@ class RoutingTableTest {
         assertThat(bucketOrder(table)).doesNotContain(candidate.peer);
     }
 
+    @Test
+    void aCandidateThatFailedMeanwhileIsNotPromoted() {
+        RoutingTable table = table();
+        List<Peer> peers = fullBucket(table);
+        Peer candidate = inBucket(3);
+        offer(table, candidate, null, 10);
+        assertThat(table.remove(candidate.peer)).isFalse(); // it failed us (or stopped serving) before the check ended
+        assertThat(table.pendingCheck(candidate.peer)).isNull();
+        table.checked(peers.get(0).peer, false, 20);
+        assertThat(table.contains(candidate.peer)).isFalse();
+        table.remove(peers.get(1).peer);
+        assertThat(table.contains(candidate.peer)).isFalse();
+    }
+
     @Property(tries = 200)
     void closestIsTheBruteForceSort(@ForAll long seed, @ForAll @IntRange(max = 300) int size,
                                     @ForAll @IntRange(max = 40) int count) {
