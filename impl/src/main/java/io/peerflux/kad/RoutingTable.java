@@ -177,6 +177,13 @@ public final class RoutingTable {
     public boolean remove(PeerId peer) {
         Entry entry = byPeer.remove(peer);
         if (entry == null) {
+            // A candidate waiting on a check that fails us meanwhile is not worth a place: the check is abandoned.
+            for (Bucket bucket : buckets) {
+                if (bucket.candidate != null && bucket.candidate.peer.equals(peer)) {
+                    bucket.checking = null;
+                    bucket.candidate = null;
+                }
+            }
             return false;
         }
         int index = bucketIndex(entry.id);
