@@ -476,19 +476,7 @@ public final class KadNode {
                 pump(q, now);
             }
             case GET_VALUE -> {
-                if (q.best != null) {
-                    Set<PeerId> correct = new HashSet<>(q.outdated);
-                    for (PeerInfo p : q.lookup.closestSucceeded(config.k())) {
-                        if (q.withoutValue.contains(p.peerId())) {
-                            correct.add(p.peerId());
-                        }
-                    }
-                    KadMessage put = new KadMessage(KadMessage.Type.PUT_VALUE, q.key,
-                            new KadMessage.Record(q.key, q.best, ""), List.of(), List.of());
-                    for (PeerId p : correct) {
-                        send(null, new PeerInfo(p, network.addresses(p)), put, Purpose.CORRECTION, null, now);
-                    }
-                }
+                correct(q, now);
                 finish(q, QueryEvent.Outcome.COMPLETED, now);
             }
             default -> {
@@ -496,6 +484,23 @@ public final class KadNode {
                     q.lookup.closestSucceeded(config.k()).forEach(p -> q.emit(new QueryEvent.FinalPeer(p)));
                 }
                 finish(q, QueryEvent.Outcome.COMPLETED, now);
+            }
+        }
+    }
+
+    /** Sends the best value to the peers that returned a worse one and to the closest that returned none. */
+    private void correct(Query q, long now) {
+        if (q.best != null) {
+            Set<PeerId> correct = new HashSet<>(q.outdated);
+            for (PeerInfo p : q.lookup.closestSucceeded(config.k())) {
+                if (q.withoutValue.contains(p.peerId())) {
+                    correct.add(p.peerId());
+                }
+            }
+            KadMessage put = new KadMessage(KadMessage.Type.PUT_VALUE, q.key,
+                    new KadMessage.Record(q.key, q.best, ""), List.of(), List.of());
+            for (PeerId p : correct) {
+                send(null, new PeerInfo(p, network.addresses(p)), put, Purpose.CORRECTION, null, now);
             }
         }
     }
@@ -617,6 +622,7 @@ public final class KadNode {
             }
             case GET_VALUE -> {
                 if (valueAnswered(q, r.peer, response.record(), now)) {
+                    correct(q, now);
                     finish(q, QueryEvent.Outcome.FOUND, now);
                     return;
                 }
@@ -758,7 +764,7 @@ public final class KadNode {
         if (table.size() == 0) {
             return;
         }
-        if (now - lastSelfLookup >= interval) {
+        if (lastSelfLookup == Long.MIN_VALUE || now - lastSelfLookup >= interval) {
             bootstrap(now);
         }
         for (int cpl : table.bucketsToRefresh(now, interval)) {

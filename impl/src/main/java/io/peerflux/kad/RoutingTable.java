@@ -177,21 +177,29 @@ public final class RoutingTable {
     public boolean remove(PeerId peer) {
         Entry entry = byPeer.remove(peer);
         if (entry == null) {
+            // A candidate waiting on a check that fails us meanwhile is not worth a place: the check is abandoned.
+            for (Bucket bucket : buckets) {
+                if (bucket.candidate != null && bucket.candidate.peer.equals(peer)) {
+                    bucket.checking = null;
+                    bucket.candidate = null;
+                }
+            }
             return false;
         }
         int index = bucketIndex(entry.id);
         Bucket bucket = buckets[index];
         bucket.entries.remove(entry);
+        if (entry.ipGroup != null) {
+            groups.removed(entry.ipGroup, index);
+        }
         if (bucket.checking == entry) {
             Entry candidate = bucket.candidate;
             bucket.checking = null;
             bucket.candidate = null;
-            if (candidate.ipGroup == null || groups.admits(candidate.ipGroup, index)) {
+            if (!byPeer.containsKey(candidate.peer)
+                    && (candidate.ipGroup == null || groups.admits(candidate.ipGroup, index))) {
                 add(bucket, candidate);
             }
-        }
-        if (entry.ipGroup != null) {
-            groups.removed(entry.ipGroup, index);
         }
         return true;
     }
@@ -204,7 +212,7 @@ public final class RoutingTable {
             for (Entry e : bucket.entries) {
                 if (best.size() < count) {
                     best.add(e);
-                } else if (target.compareDistance(e.id, best.peek().id) < 0) {
+                } else if (count > 0 && target.compareDistance(e.id, best.peek().id) < 0) {
                     best.poll();
                     best.add(e);
                 }
