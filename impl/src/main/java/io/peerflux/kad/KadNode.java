@@ -591,8 +591,7 @@ public final class KadNode {
 
     private void lookupAnswered(Request r, KadMessage response, long now) {
         Query q = r.query;
-        List<PeerInfo> closer = response.closerPeers().size() > config.k()
-                ? response.closerPeers().subList(0, config.k()) : response.closerPeers();
+        List<PeerInfo> closer = closest(response.closerPeers(), q.lookup.target(), config.k());
         q.emit(new QueryEvent.PeerResponse(r.peer, now - r.sentAt, closer, response.providerPeers(),
                 response.record() == null ? null : response.record().value()));
         q.lookup.succeeded(r.peer, closer);
@@ -630,6 +629,17 @@ public final class KadNode {
             default -> { }
         }
         pump(q, now);
+    }
+
+    /** The {@code k} of {@code peers} closest to {@code target}: an answer may list more, in any order. */
+    private static List<PeerInfo> closest(List<PeerInfo> peers, KadId target, int k) {
+        if (peers.size() <= k) {
+            return peers;
+        }
+        return peers.stream()
+                .sorted(java.util.Comparator.comparing((PeerInfo p) -> KadId.of(p.peerId().bytes()),
+                        target::compareDistance))
+                .limit(k).toList();
     }
 
     /** Emits a provider not seen before; returns true when the query has found as many as it wanted. */

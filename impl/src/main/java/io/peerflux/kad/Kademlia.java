@@ -49,6 +49,11 @@ public final class Kademlia {
     private static final Logger log = LoggerFactory.getLogger(Kademlia.class);
     /** An inbound stream with no request for this long is closed. */
     static final Duration INBOUND_IDLE = Duration.ofMinutes(1);
+    /**
+     * An answer's closer peers are read up to this many times k; the node keeps the k closest of them (a peer may list
+     * more than k, in any order).
+     */
+    static final int ANSWER_PEERS = 4;
     /** An outbound stream kept for reuse is closed after this long unused. */
     static final Duration OUTBOUND_IDLE = Duration.ofSeconds(30);
 
@@ -435,7 +440,7 @@ public final class Kademlia {
     }
 
     private KadMessage checked(KadMessage request, byte[] answer) {
-        KadMessage decoded = KadCodec.decode(answer, config.k(), config.protocolId());
+        KadMessage decoded = KadCodec.decode(answer, ANSWER_PEERS * config.k(), config.protocolId());
         if (decoded.type() != request.type()) {
             throw ProtocolViolationException.stream(config.protocolId(),
                     "answered " + request.type() + " with " + decoded.type());

@@ -173,8 +173,9 @@ public final class ProviderStore {
         }
     }
 
-    /** Seconds since 2020-01-01, which an int holds until 2088. */
+    /** Seconds since 2020-01-01, which an int holds from 1952 to 2088. */
     private static int seconds(long epochNanos) {
-        return (int) Math.max(0, Math.min(Integer.MAX_VALUE, epochNanos / 1_000_000_000L - EPOCH_2020));
+        long s = epochNanos / 1_000_000_000L - EPOCH_2020;
+        return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, s));
     }
 }

@@ -49,7 +49,7 @@ public final class RoundTrips {
         this.initial = initial;
         this.min = min;
         this.max = max;
-        this.peers = new LinkedHashMap<>(16, 0.75f, true) {
+        this.peers = new LinkedHashMap<>() {
             @Override
             protected boolean removeEldestEntry(Map.Entry<PeerId, Estimate> eldest) {
                 return size() > maxPeers;
@@ -59,12 +59,13 @@ public final class RoundTrips {
 
     /** Records that a request to {@code peer} was answered after {@code rtt}. */
     public void sample(PeerId peer, long rtt) {
-        Estimate e = peers.get(peer);
+        Estimate e = peers.remove(peer);
         if (e == null) {
-            peers.put(peer, new Estimate(rtt));
+            e = new Estimate(rtt);
         } else {
             e.add(rtt);
         }
+        peers.put(peer, e); // last in order: the least recently measured go first
         if (network == null) {
             network = new Estimate(rtt);
         } else {

@@ -167,9 +167,18 @@ class KadNodeTest {
     }
 
     @Test
+    void findNodeDoesNotParseTheKeyOfAPeerNeverIdentified() throws Exception {
+        world.subList(0, 8).forEach(this::admit);
+        PeerId stranger = world.get(21); // addresses known, but identify never told us of it
+        KadMessage answer = node.handle(world.get(0), KadMessage.request(Type.FIND_NODE, stranger.bytes()), now);
+        assertThat(answer.closerPeers()).extracting(PeerInfo::peerId).doesNotContain(stranger);
+    }
+
+    @Test
     void findNodeForAPeerWeKnowPutsItFirst() throws Exception {
         world.subList(0, 8).forEach(this::admit);
-        PeerId target = world.get(20); // not in the table, but we have its addresses
+        PeerId target = world.get(20); // not in the table: a connected client identify told us of, with addresses
+        node.peerIdentified(target, false, null, now);
         KadMessage answer = node.handle(world.get(0), KadMessage.request(Type.FIND_NODE, target.bytes()), now);
         assertThat(answer.closerPeers()).hasSize(K).first().isEqualTo(new PeerInfo(target, net.addresses(target)));
         // Asked by the target itself, it is not handed back.
