@@ -18,7 +18,7 @@ import { kadDHT, passthroughMapper } from '@libp2p/kad-dht'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { CID } from 'multiformats/cid'
-import { createInterface } from 'node:readline'
+import { reply, serveCommands } from './commands.mjs'
 
 const client = process.argv.includes('--client')
 
@@ -123,34 +123,9 @@ const commands = {
   }
 }
 
-process.stdout.write(JSON.stringify({
+reply({
   event: 'ready',
   peerId: node.peerId.toString(),
   addrs: node.getMultiaddrs().map(a => a.toString())
-}) + '\n')
-
-const reply = (message) => process.stdout.write(JSON.stringify(message) + '\n')
-const lines = createInterface({ input: process.stdin })
-lines.on('line', (line) => {
-  if (line.trim() === '') return
-  let request
-  try {
-    request = JSON.parse(line)
-  } catch (e) {
-    reply({ ok: false, error: `bad json: ${e.message}` })
-    return
-  }
-  const command = commands[request.cmd]
-  if (command == null) {
-    reply({ id: request.id, ok: false, error: `unknown command ${request.cmd}` })
-    return
-  }
-  command(request).then(
-    (result) => reply({ id: request.id, ok: true, ...result }),
-    (err) => reply({ id: request.id, ok: false, error: `${err.name}: ${err.message}` })
-  )
 })
-lines.on('close', async () => {
-  await node.stop()
-  process.exit(0)
-})
+serveCommands(node, commands)

@@ -23,7 +23,7 @@ import { ping } from '@libp2p/ping'
 import { echo } from '@libp2p/echo'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
-import { createInterface } from 'node:readline'
+import { reply, serveCommands } from './commands.mjs'
 import { randomBytes, createHash } from 'node:crypto'
 
 /** Inbound: reads an 8-byte big-endian count, then sends that many bytes and closes. */
@@ -275,9 +275,6 @@ const commands = {
   }
 }
 
-function reply (obj) {
-  process.stdout.write(JSON.stringify(obj) + '\n')
-}
 
 reply({
   event: 'ready',
@@ -286,27 +283,4 @@ reply({
   protocols: node.getProtocols()
 })
 
-const lines = createInterface({ input: process.stdin })
-lines.on('line', (line) => {
-  if (line.trim() === '') return
-  let request
-  try {
-    request = JSON.parse(line)
-  } catch (e) {
-    reply({ ok: false, error: `bad json: ${e.message}` })
-    return
-  }
-  const command = commands[request.cmd]
-  if (command == null) {
-    reply({ id: request.id, ok: false, error: `unknown command ${request.cmd}` })
-    return
-  }
-  command(request).then(
-    (result) => reply({ id: request.id, ok: true, ...result }),
-    (err) => reply({ id: request.id, ok: false, error: `${err.name}: ${err.message}` })
-  )
-})
-lines.on('close', async () => {
-  await node.stop()
-  process.exit(0)
-})
+serveCommands(node, commands)
