@@ -33,8 +33,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +58,8 @@ final class DefaultHost implements Host {
     private final Map<String, StreamHandler> handlers = new ConcurrentHashMap<>();
     private final List<Transport.Listener> listeners = new CopyOnWriteArrayList<>();
     private final Map<PeerId, Set<HostConnection>> connections = new ConcurrentHashMap<>();
+    /** Dials under way, one per peer; each removes itself when it ends. */
+    private final Map<PeerId, Mono<Connection>> dialing = new ConcurrentHashMap<>();
     private final MemoryPeerstore peerstore = new MemoryPeerstore();
     private final Sinks.Many<ConnectionEvent> connectionEvents = Sinks.many().multicast().directBestEffort();
     private final Sinks.Many<Stream> streamEvents = Sinks.many().multicast().directBestEffort();
@@ -109,28 +113,36 @@ final class DefaultHost implements Host {
     public Mono<Connection> connect(Multiaddr address) {
         return Mono.defer(() -> {
             PeerId expected = address.peerIdBytes().map(PeerId::fromBytes).orElse(null);
-            if (expected != null) {
-                Connection open = openConnection(expected);
-                if (open != null) {
-                    return Mono.just(open);
-                }
-            }
-            return dial(address, expected);
+            return expected == null ? dial(address, null) : shared(expected, () -> dial(address, expected));
         });
     }
 
     @Override
     public Mono<Connection> connect(PeerId peer) {
-        return Mono.defer(() -> {
-            Connection open = openConnection(peer);
-            if (open != null) {
-                return Mono.just(open);
-            }
+        return Mono.defer(() -> shared(peer, () -> {
             List<Multiaddr> addresses = peerstore.addresses(peer);
             if (addresses.isEmpty()) {
                 return Mono.error(DialException.noAddresses(peer));
             }
             return dialInTurn(peer, dialOrder(addresses), 0, new CopyOnWriteArrayList<>());
+        }));
+    }
+
+    /**
+     * The open connection to {@code peer}, else the dial already under way to it, else a new one from {@code dial}:
+     * one dial per peer at a time, whoever asks. A caller that cancels leaves the dial running for the others; its
+     * connection is kept like any other.
+     */
+    private Mono<Connection> shared(PeerId peer, Supplier<Mono<Connection>> dial) {
+        Connection open = openConnection(peer);
+        if (open != null) {
+            return Mono.just(open);
+        }
+        return dialing.computeIfAbsent(peer, p -> {
+            AtomicReference<Mono<Connection>> self = new AtomicReference<>();
+            Mono<Connection> once = Mono.defer(dial).doFinally(s -> dialing.remove(p, self.get())).cache();
+            self.set(once);
+            return once;
         });
     }
 

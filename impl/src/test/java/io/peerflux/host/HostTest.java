@@ -227,4 +227,17 @@ class HostTest {
         connection.close().block(TIMEOUT);
         StepVerifier.create(stream.receive()).expectError(StreamResetException.class).verify(TIMEOUT);
     }
+
+    /** Callers that connect to one peer at once share one dial: one connection, not one each. */
+    @Test
+    void concurrentConnectsToOnePeerShareOneDial() {
+        client.peerstore().addAddresses(server.peerId(), server.listenAddresses());
+        List<Connection> got = reactor.core.publisher.Flux.merge(
+                        client.connect(server.peerId()), client.connect(TestHosts.address(server)),
+                        client.connect(server.peerId()), client.connect(TestHosts.address(server)))
+                .collectList().block(TIMEOUT);
+        assertThat(got).hasSize(4);
+        assertThat(got.stream().distinct()).hasSize(1);
+        assertThat(client.connections()).hasSize(1);
+    }
 }
