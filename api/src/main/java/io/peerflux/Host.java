@@ -66,6 +66,9 @@ public interface Host {
 
     Peerstore peerstore();
 
+    /** Tags and protections that say what each peer is worth to this host's services. */
+    ConnectionManager connectionManager();
+
     /** Measures one round trip of {@code /ipfs/ping/1.0.0} to {@code peer}. */
     Mono<Duration> ping(PeerId peer);
 }

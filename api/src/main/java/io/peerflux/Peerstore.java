@@ -9,8 +9,18 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-/** What the host knows about other peers: addresses, keys, protocols, agent. Thread-safe. */
+/**
+ * What the host knows about other peers: addresses, keys, protocols, agent. Thread-safe, and bounded: per peer, in time
+ * (what was learned from a connection is forgotten a while after it closed) and in the number of peers (peers the
+ * {@link ConnectionManager} tags or protects are kept).
+ */
 public interface Peerstore {
+
+    /**
+     * How long addresses learned from a connection (its remote address, identify's listen addresses) are kept after
+     * the peer's last connection closed; while it is connected they do not expire.
+     */
+    Duration CONNECTED_ADDRESS_TTL = Duration.ofMinutes(15);
 
     /** Adds addresses that are kept for as long as the peer is known. */
     void addAddresses(PeerId peer, Collection<Multiaddr> addresses);

@@ -3,6 +3,7 @@ package io.peerflux.host;
 import io.netty.channel.Channel;
 import io.peerflux.Connection;
 import io.peerflux.ConnectionEvent;
+import io.peerflux.ConnectionManager;
 import io.peerflux.DialException;
 import io.peerflux.Direction;
 import io.peerflux.HandshakeException;
@@ -60,7 +61,8 @@ final class DefaultHost implements Host {
     private final Map<PeerId, Set<HostConnection>> connections = new ConcurrentHashMap<>();
     /** Dials under way, one per peer; each removes itself when it ends. */
     private final Map<PeerId, Mono<Connection>> dialing = new ConcurrentHashMap<>();
-    private final MemoryPeerstore peerstore = new MemoryPeerstore();
+    private final PeerTags tags = new PeerTags();
+    private final MemoryPeerstore peerstore;
     private final Sinks.Many<ConnectionEvent> connectionEvents = Sinks.many().multicast().directBestEffort();
     private final Sinks.Many<Stream> streamEvents = Sinks.many().multicast().directBestEffort();
     private final Sinks.Many<IdentifyEvent> identifyEvents = Sinks.many().multicast().directBestEffort();
@@ -70,6 +72,7 @@ final class DefaultHost implements Host {
     DefaultHost(HostConfig config) {
         this.config = config;
         this.self = PeerId.fromPublicKey(config.identity().publicKey());
+        this.peerstore = new MemoryPeerstore(System::nanoTime, config.maxPeers(), tags::isKept);
         this.identify = new Identify(this, config.identity().publicKey(), config.agentVersion());
         handlers.put(Ping.PROTOCOL_ID, Ping.handler());
         handlers.put(Identify.PROTOCOL_ID, identify::respond);
@@ -215,6 +218,11 @@ final class DefaultHost implements Host {
     }
 
     @Override
+    public ConnectionManager connectionManager() {
+        return tags;
+    }
+
+    @Override
     public Mono<Duration> ping(PeerId peer) {
         return connect(peer).flatMap(c -> Ping.ping(c, 1).next());
     }
@@ -327,9 +335,10 @@ final class DefaultHost implements Host {
         MuxerSession session = startMuxer.apply(muxed -> accept(connection, muxed));
         connection.attach(session);
         PeerId remote = secured.remotePeer();
+        peerstore.connected(remote);
         peerstore.putPublicKey(remote, secured.remoteKey());
         if (direction == Direction.OUTBOUND) {
-            peerstore.addAddresses(remote, List.of(raw.remoteAddress()));
+            peerstore.addAddresses(remote, List.of(raw.remoteAddress()), Peerstore.CONNECTED_ADDRESS_TTL);
         }
         connections.computeIfAbsent(remote, p -> ConcurrentHashMap.newKeySet()).add(connection);
         if (stopped) {
@@ -351,6 +360,7 @@ final class DefaultHost implements Host {
             set.remove(connection);
             return set.isEmpty() ? null : set;
         });
+        peerstore.disconnected(connection.remotePeer());
         emit(new ConnectionEvent(ConnectionEvent.Type.CLOSED, connection));
         log.debug("closed {}", connection);
     }

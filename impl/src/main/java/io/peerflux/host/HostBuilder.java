@@ -20,7 +20,8 @@ import java.util.Objects;
  * {@link #build()} checks the choices and the builder cannot be reused.
  *
  * <p>Defaults: a fresh Ed25519 identity, no listen address (dial only), agent {@code peerflux/<version>},
- * dial timeout 10 s, multistream negotiation timeout 10 s, secure handshake timeout 10 s.
+ * dial timeout 10 s, multistream negotiation timeout 10 s, secure handshake timeout 10 s, a peerstore of at most
+ * 10,000 peers.
  */
 public final class HostBuilder {
 
@@ -34,6 +35,7 @@ public final class HostBuilder {
     private Duration dialTimeout = Duration.ofSeconds(10);
     private Duration negotiationTimeout = Duration.ofSeconds(10);
     private Duration handshakeTimeout = Duration.ofSeconds(10);
+    private int maxPeers = MemoryPeerstore.DEFAULT_MAX_PEERS;
     private boolean built;
 
     HostBuilder() {
@@ -92,6 +94,18 @@ public final class HostBuilder {
     }
 
     /**
+     * The most peers the peerstore remembers; beyond it, the least recently used peers that are neither connected nor
+     * tagged are forgotten.
+     */
+    public HostBuilder peerstoreCapacity(int maxPeers) {
+        if (maxPeers < 1) {
+            throw new IllegalArgumentException("peerstoreCapacity must be positive");
+        }
+        this.maxPeers = maxPeers;
+        return this;
+    }
+
+    /**
      * Builds the host; it does not listen until {@link Host#start()}.
      *
      * @throws IllegalStateException when no transport, secure channel or muxer was given, a protocol id is given
@@ -115,7 +129,7 @@ public final class HostBuilder {
         PrivateKey key = identity != null ? identity : PrivateKey.generateEd25519();
         return new DefaultHost(new HostConfig(key, List.copyOf(transports), List.copyOf(security),
                 List.copyOf(muxers), List.copyOf(listen), new LinkedHashMap<>(handlers), agentVersion, dialTimeout,
-                negotiationTimeout, handshakeTimeout));
+                negotiationTimeout, handshakeTimeout, maxPeers));
     }
 
     private static void require(boolean condition, String message) {

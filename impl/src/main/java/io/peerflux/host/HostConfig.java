@@ -21,5 +21,6 @@ record HostConfig(
         String agentVersion,
         Duration dialTimeout,
         Duration negotiationTimeout,
-        Duration handshakeTimeout) {
+        Duration handshakeTimeout,
+        int maxPeers) {
 }

@@ -7,6 +7,7 @@ import io.peerflux.peer.PeerId;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,42 +15,71 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 /**
- * A peerstore in memory. Each peer's record is replaced atomically, so readers never see a half-written one.
- * Bounded per peer: at most {@link #MAX_ADDRESSES} addresses and {@link #MAX_PROTOCOLS} protocols are kept.
- * Addresses added with a time to live expire; every {@link #SWEEP_EVERY} such additions, peers left with nothing
- * but expired addresses are removed, so second-hand knowledge does not pile up.
+ * A peerstore in memory, bounded so that a flood of peers cannot fill the heap:
+ * <ul>
+ *   <li>per peer: at most {@link #MAX_ADDRESSES} addresses, {@link #MAX_PROTOCOLS} protocols of at most
+ *       {@link #MAX_PROTOCOL_LENGTH} characters, an agent version of at most {@link #MAX_AGENT_LENGTH};</li>
+ *   <li>in time: a connected peer's addresses never expire; when its last connection closes, addresses learned from
+ *       connections live {@link Peerstore#CONNECTED_ADDRESS_TTL} more, and its protocols and agent version
+ *       {@link #GRACE}; a peer left with nothing is forgotten;</li>
+ *   <li>in number: beyond {@code maxPeers}, the least recently used peers that are neither connected nor kept by the
+ *       connection manager's tags are forgotten, down to nine tenths of the cap.</li>
+ * </ul>
+ * Expired data is swept every {@link #SWEEP_EVERY} writes. Each peer's record is replaced atomically, so readers never
+ * see a half-written one.
  */
 final class MemoryPeerstore implements Peerstore {
 
     static final int MAX_ADDRESSES = 64;
     static final int MAX_PROTOCOLS = 256;
+    static final int MAX_PROTOCOL_LENGTH = 256;
+    static final int MAX_AGENT_LENGTH = 256;
+    /** How long a disconnected peer's protocols and agent version are kept. */
+    static final Duration GRACE = Duration.ofMinutes(1);
     static final int SWEEP_EVERY = 1024;
+    /** The cap when none is given: ample for a DHT server's routing table, connections and recent lookups. */
+    static final int DEFAULT_MAX_PEERS = 10_000;
     private static final long PERMANENT = Long.MAX_VALUE;
 
-    /** @param addresses each address with the {@link #clock} time it expires at ({@link #PERMANENT} for never) */
-    private record Record(Map<Multiaddr, Long> addresses, PublicKey key, Set<String> protocols, String agent) {
-        static final Record EMPTY = new Record(Map.of(), null, Set.of(), null);
+    /**
+     * @param addresses each address with the {@link #clock} time it expires at ({@link #PERMANENT} for never)
+     * @param connections open connections to the peer
+     * @param disconnectedAt when the last one closed ({@link Long#MIN_VALUE}: never connected)
+     * @param lastUsed the last write or read, for eviction beyond the cap
+     */
+    private record Record(Map<Multiaddr, Long> addresses, PublicKey key, Set<String> protocols, String agent,
+                          int connections, long disconnectedAt, long lastUsed) {
+        static final Record EMPTY = new Record(Map.of(), null, Set.of(), null, 0, Long.MIN_VALUE, 0);
 
-        boolean onlyExpired(long now) {
-            return key == null && protocols.isEmpty() && agent == null
-                    && addresses.values().stream().allMatch(expiry -> expiry <= now);
+        Record with(Map<Multiaddr, Long> a, PublicKey k, Set<String> p, String g, int c, long d, long now) {
+            return new Record(a, k, p, g, c, d, now);
+        }
+
+        boolean hasLiveAddress(long now) {
+            return addresses.values().stream().anyMatch(expiry -> expiry > now);
         }
     }
 
     private final Map<PeerId, Record> records = new ConcurrentHashMap<>();
     private final AtomicInteger untilSweep = new AtomicInteger(SWEEP_EVERY);
+    private final ReentrantLock sweeping = new ReentrantLock();
     private final LongSupplier clock;
+    private final int maxPeers;
+    private final Predicate<PeerId> kept;
 
-    MemoryPeerstore() {
-        this(System::nanoTime);
-    }
-
-    /** @param clock nanoseconds of a monotonic clock */
-    MemoryPeerstore(LongSupplier clock) {
+    /**
+     * @param clock nanoseconds of a monotonic clock
+     * @param kept peers whose records are never dropped (tagged or protected ones)
+     */
+    MemoryPeerstore(LongSupplier clock, int maxPeers, Predicate<PeerId> kept) {
         this.clock = clock;
+        this.maxPeers = maxPeers;
+        this.kept = kept;
     }
 
     @Override
@@ -59,21 +89,15 @@ final class MemoryPeerstore implements Peerstore {
 
     @Override
     public void addAddresses(PeerId peer, Collection<Multiaddr> addresses, Duration ttl) {
-        long now = clock.getAsLong();
-        add(peer, addresses, now + ttl.toNanos());
-        if (untilSweep.decrementAndGet() <= 0) {
-            untilSweep.set(SWEEP_EVERY);
-            records.entrySet().removeIf(e -> e.getValue().onlyExpired(now));
-        }
+        add(peer, addresses, clock.getAsLong() + ttl.toNanos());
     }
 
     private void add(PeerId peer, Collection<Multiaddr> addresses, long expiry) {
         long now = clock.getAsLong();
-        records.compute(peer, (p, r) -> {
-            Record old = r == null ? Record.EMPTY : r;
+        update(peer, old -> {
             Map<Multiaddr, Long> merged = new LinkedHashMap<>();
             old.addresses().forEach((a, e) -> {
-                if (e > now) {
+                if (e > now || old.connections() > 0) {
                     merged.put(a, e);
                 }
             });
@@ -85,15 +109,17 @@ final class MemoryPeerstore implements Peerstore {
                 }
                 merged.put(bare, known == null ? expiry : Math.max(known, expiry));
             }
-            return new Record(Collections.unmodifiableMap(merged), old.key(), old.protocols(), old.agent());
+            return old.with(Collections.unmodifiableMap(merged), old.key(), old.protocols(), old.agent(),
+                    old.connections(), old.disconnectedAt(), now);
         });
     }
 
     @Override
     public List<Multiaddr> addresses(PeerId peer) {
         long now = clock.getAsLong();
-        Map<Multiaddr, Long> addresses = records.getOrDefault(peer, Record.EMPTY).addresses();
-        return addresses.entrySet().stream().filter(e -> e.getValue() > now).map(Map.Entry::getKey).toList();
+        Record r = records.getOrDefault(peer, Record.EMPTY);
+        return r.addresses().entrySet().stream().filter(e -> r.connections() > 0 || e.getValue() > now)
+                .map(Map.Entry::getKey).toList();
     }
 
     @Override
@@ -101,10 +127,9 @@ final class MemoryPeerstore implements Peerstore {
         if (!peer.matches(key)) {
             throw new IllegalArgumentException("key does not belong to " + peer);
         }
-        records.compute(peer, (p, r) -> {
-            Record old = r == null ? Record.EMPTY : r;
-            return new Record(old.addresses(), key, old.protocols(), old.agent());
-        });
+        long now = clock.getAsLong();
+        update(peer, old -> old.with(old.addresses(), key, old.protocols(), old.agent(), old.connections(),
+                old.disconnectedAt(), now));
     }
 
     @Override
@@ -115,11 +140,11 @@ final class MemoryPeerstore implements Peerstore {
 
     @Override
     public void setProtocols(PeerId peer, Collection<String> protocols) {
-        Set<String> bounded = Set.copyOf(protocols.stream().limit(MAX_PROTOCOLS).toList());
-        records.compute(peer, (p, r) -> {
-            Record old = r == null ? Record.EMPTY : r;
-            return new Record(old.addresses(), old.key(), bounded, old.agent());
-        });
+        Set<String> bounded = Set.copyOf(protocols.stream().filter(p -> p.length() <= MAX_PROTOCOL_LENGTH)
+                .limit(MAX_PROTOCOLS).toList());
+        long now = clock.getAsLong();
+        update(peer, old -> old.with(old.addresses(), old.key(), bounded, old.agent(), old.connections(),
+                old.disconnectedAt(), now));
     }
 
     @Override
@@ -129,10 +154,11 @@ final class MemoryPeerstore implements Peerstore {
 
     @Override
     public void setAgentVersion(PeerId peer, String agentVersion) {
-        records.compute(peer, (p, r) -> {
-            Record old = r == null ? Record.EMPTY : r;
-            return new Record(old.addresses(), old.key(), old.protocols(), agentVersion);
-        });
+        String bounded = agentVersion.length() <= MAX_AGENT_LENGTH ? agentVersion
+                : agentVersion.substring(0, MAX_AGENT_LENGTH);
+        long now = clock.getAsLong();
+        update(peer, old -> old.with(old.addresses(), old.key(), old.protocols(), bounded, old.connections(),
+                old.disconnectedAt(), now));
     }
 
     @Override
@@ -143,5 +169,94 @@ final class MemoryPeerstore implements Peerstore {
     @Override
     public Set<PeerId> peers() {
         return Set.copyOf(records.keySet());
+    }
+
+    /** A connection to {@code peer} opened: its addresses stop expiring. */
+    void connected(PeerId peer) {
+        long now = clock.getAsLong();
+        update(peer, old -> old.with(old.addresses(), old.key(), old.protocols(), old.agent(),
+                old.connections() + 1, old.disconnectedAt(), now));
+    }
+
+    /**
+     * A connection to {@code peer} closed; after its last one, addresses learned from connections live
+     * {@link Peerstore#CONNECTED_ADDRESS_TTL} more (those given without a time to live stay).
+     */
+    void disconnected(PeerId peer) {
+        long now = clock.getAsLong();
+        long until = now + CONNECTED_ADDRESS_TTL.toNanos();
+        update(peer, old -> {
+            int left = Math.max(0, old.connections() - 1);
+            Map<Multiaddr, Long> addresses = old.addresses();
+            if (left == 0) {
+                Map<Multiaddr, Long> extended = new LinkedHashMap<>();
+                old.addresses().forEach((a, e) -> extended.put(a, e == PERMANENT ? e : Math.max(e, until)));
+                addresses = Collections.unmodifiableMap(extended);
+            }
+            return old.with(addresses, old.key(), old.protocols(), old.agent(), left,
+                    left == 0 ? now : old.disconnectedAt(), now);
+        });
+    }
+
+    /** Number of peers known. */
+    int size() {
+        return records.size();
+    }
+
+    private void update(PeerId peer, java.util.function.UnaryOperator<Record> change) {
+        boolean[] added = {false};
+        records.compute(peer, (p, r) -> {
+            added[0] = r == null;
+            return change.apply(r == null ? Record.EMPTY : r);
+        });
+        if (untilSweep.decrementAndGet() <= 0 || (added[0] && records.size() > maxPeers)) {
+            sweep();
+        }
+    }
+
+    /** Drops what expired, then the least recently used peers that may go, while over the cap. */
+    private void sweep() {
+        if (!sweeping.tryLock()) {
+            return;
+        }
+        try {
+            untilSweep.set(SWEEP_EVERY);
+            long now = clock.getAsLong();
+            long grace = GRACE.toNanos();
+            for (PeerId peer : List.copyOf(records.keySet())) {
+                records.computeIfPresent(peer, (p, r) -> {
+                    if (r.connections() > 0 || kept.test(p)) {
+                        return r;
+                    }
+                    boolean graceOver = r.disconnectedAt() == Long.MIN_VALUE || now - r.disconnectedAt() >= grace;
+                    if (!graceOver) {
+                        return r;
+                    }
+                    if (!r.hasLiveAddress(now)) {
+                        return null;
+                    }
+                    Map<Multiaddr, Long> live = new LinkedHashMap<>();
+                    r.addresses().forEach((a, e) -> {
+                        if (e > now) {
+                            live.put(a, e);
+                        }
+                    });
+                    return new Record(Collections.unmodifiableMap(live), r.key(), Set.of(), null, 0,
+                            r.disconnectedAt(), r.lastUsed());
+                });
+            }
+            if (records.size() > maxPeers) {
+                int excess = records.size() - maxPeers * 9 / 10;
+                records.entrySet().stream()
+                        .filter(e -> e.getValue().connections() == 0 && !kept.test(e.getKey()))
+                        .sorted(Comparator.comparingLong(e -> e.getValue().lastUsed()))
+                        .limit(excess)
+                        .map(Map.Entry::getKey)
+                        .toList()
+                        .forEach(p -> records.computeIfPresent(p, (k, r) -> r.connections() == 0 ? null : r));
+            }
+        } finally {
+            sweeping.unlock();
+        }
     }
 }

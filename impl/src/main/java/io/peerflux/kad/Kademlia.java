@@ -16,10 +16,12 @@ import io.peerflux.peer.PeerInfo;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -54,6 +56,14 @@ public final class Kademlia {
      * more than k, in any order).
      */
     static final int ANSWER_PEERS = 4;
+    /**
+     * The tag routing-table peers carry in the host's connection manager, so that the peerstore keeps their
+     * addresses (and, later, connection trimming spares them).
+     */
+    public static final String TABLE_TAG = "kad";
+    static final int TABLE_TAG_VALUE = 5;
+    /** The most often tags are brought in line with the table. */
+    static final long TAG_SYNC_NANOS = 1_000_000_000L;
     /** An outbound stream kept for reuse is closed after this long unused. */
     static final Duration OUTBOUND_IDLE = Duration.ofSeconds(30);
 
@@ -70,6 +80,9 @@ public final class Kademlia {
     private volatile boolean server;
     private Disposable timer;
     private long timerAt = Long.MAX_VALUE;
+    /** The peers we tagged, on the node's thread. */
+    private final Set<PeerId> tagged = new HashSet<>();
+    private long lastTagSync = Long.MIN_VALUE;
 
     private Kademlia(Host host, KademliaConfig config) {
         this.host = host;
@@ -141,6 +154,8 @@ public final class Kademlia {
             }
             subscriptions.dispose();
         }).then(Mono.<Void>fromRunnable(() -> {
+            tagged.forEach(p -> host.connectionManager().untag(p, TABLE_TAG));
+            tagged.clear();
             inflight.values().forEach(Disposable::dispose);
             inflight.clear();
             idle.values().forEach(KadStream::close);
@@ -319,6 +334,7 @@ public final class Kademlia {
     }
 
     private void rearm() {
+        syncTags();
         long at = node.nextWakeup();
         if (at >= timerAt) {
             return;
@@ -332,6 +348,29 @@ public final class Kademlia {
             node.tick(now());
             rearm();
         }, Math.max(0, at - now()), TimeUnit.NANOSECONDS);
+    }
+
+    /** Tags the routing table's peers and untags those that left it, at most once per {@link #TAG_SYNC_NANOS}. */
+    private void syncTags() {
+        long now = now();
+        if (now - lastTagSync < TAG_SYNC_NANOS && lastTagSync != Long.MIN_VALUE) {
+            return;
+        }
+        lastTagSync = now;
+        Set<PeerId> table = new HashSet<>();
+        node.routingTable().entries().forEach(e -> table.add(e.peer()));
+        for (PeerId p : table) {
+            if (tagged.add(p)) {
+                host.connectionManager().tag(p, TABLE_TAG, TABLE_TAG_VALUE);
+            }
+        }
+        for (java.util.Iterator<PeerId> it = tagged.iterator(); it.hasNext(); ) {
+            PeerId p = it.next();
+            if (!table.contains(p)) {
+                it.remove();
+                host.connectionManager().untag(p, TABLE_TAG);
+            }
+        }
     }
 
     // ---- peers ----

@@ -2,24 +2,34 @@ package io.peerflux.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.peerflux.Peerstore;
 import io.peerflux.crypto.PrivateKey;
 import io.peerflux.multiaddr.Multiaddr;
 import io.peerflux.peer.PeerId;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** Addresses with a time to live expire, and peers known only through them are forgotten. */
+/** The peerstore's bounds: per peer, in time and in number. */
 class MemoryPeerstoreTest {
 
-    final AtomicLong clock = new AtomicLong();
-    final MemoryPeerstore peerstore = new MemoryPeerstore(clock::get);
     static final Multiaddr A = Multiaddr.of("/ip4/1.2.3.4/tcp/1");
     static final Multiaddr B = Multiaddr.of("/ip4/1.2.3.4/tcp/2");
 
+    final AtomicLong clock = new AtomicLong();
+    final Set<PeerId> kept = new HashSet<>();
+    MemoryPeerstore peerstore = new MemoryPeerstore(clock::get, 100_000, kept::contains);
+
     static PeerId peer() {
         return PeerId.fromPublicKey(PrivateKey.generateEd25519().publicKey());
+    }
+
+    void at(Duration time) {
+        clock.set(time.toNanos());
     }
 
     @Test
@@ -27,9 +37,9 @@ class MemoryPeerstoreTest {
         PeerId p = peer();
         peerstore.addAddresses(p, List.of(A), Duration.ofSeconds(10));
         peerstore.addAddresses(p, List.of(B));
-        clock.set(Duration.ofSeconds(9).toNanos());
+        at(Duration.ofSeconds(9));
         assertThat(peerstore.addresses(p)).containsExactly(A, B);
-        clock.set(Duration.ofSeconds(10).toNanos());
+        at(Duration.ofSeconds(10));
         assertThat(peerstore.addresses(p)).containsExactly(B);
     }
 
@@ -40,24 +50,91 @@ class MemoryPeerstoreTest {
         peerstore.addAddresses(p, List.of(A), Duration.ofSeconds(60));
         peerstore.addAddresses(p, List.of(B));
         peerstore.addAddresses(p, List.of(B), Duration.ofSeconds(1));
-        clock.set(Duration.ofSeconds(30).toNanos());
+        at(Duration.ofSeconds(30));
         assertThat(peerstore.addresses(p)).containsExactly(A, B);
     }
 
     @Test
-    void peersKnownOnlyThroughExpiredAddressesAreForgotten() {
-        PeerId keyed = peer();
-        peerstore.putPublicKey(keyed, keyed.publicKey().orElseThrow());
-        peerstore.addAddresses(keyed, List.of(A), Duration.ofSeconds(1));
-        List<PeerId> early = java.util.stream.Stream.generate(MemoryPeerstoreTest::peer).limit(10).toList();
-        early.forEach(p -> peerstore.addAddresses(p, List.of(A), Duration.ofSeconds(1)));
-        clock.set(Duration.ofSeconds(2).toNanos());
-        for (int i = 0; i < MemoryPeerstore.SWEEP_EVERY; i++) {
-            peerstore.addAddresses(peer(), List.of(B), Duration.ofSeconds(60));
+    void aConnectedPeersAddressesLastUntilAWhileAfterItsLastConnection() {
+        PeerId p = peer();
+        peerstore.connected(p);
+        peerstore.connected(p);
+        peerstore.addAddresses(p, List.of(A), Peerstore.CONNECTED_ADDRESS_TTL);
+        at(Duration.ofHours(5));
+        assertThat(peerstore.addresses(p)).containsExactly(A);
+        peerstore.disconnected(p);
+        at(Duration.ofHours(6));
+        assertThat(peerstore.addresses(p)).as("one connection left").containsExactly(A);
+        peerstore.disconnected(p);
+        at(Duration.ofHours(6).plus(Peerstore.CONNECTED_ADDRESS_TTL).minusSeconds(1));
+        assertThat(peerstore.addresses(p)).containsExactly(A);
+        at(Duration.ofHours(6).plus(Peerstore.CONNECTED_ADDRESS_TTL));
+        assertThat(peerstore.addresses(p)).isEmpty();
+    }
+
+    @Test
+    void identifyDataOfADisconnectedPeerGoesAfterTheGraceUnlessKept() {
+        PeerId gone = peer();
+        PeerId tagged = peer();
+        kept.add(tagged);
+        for (PeerId p : List.of(gone, tagged)) {
+            peerstore.connected(p);
+            peerstore.addAddresses(p, List.of(A), Peerstore.CONNECTED_ADDRESS_TTL);
+            peerstore.setProtocols(p, List.of("/ipfs/kad/1.0.0"));
+            peerstore.setAgentVersion(p, "agent");
+            peerstore.disconnected(p);
         }
-        // A sweep ran after the early peers expired: the peer with a key stays, they are gone.
-        assertThat(peerstore.peers()).contains(keyed).doesNotContainAnyElementsOf(early)
-                .hasSize(1 + MemoryPeerstore.SWEEP_EVERY);
-        assertThat(peerstore.addresses(keyed)).isEmpty();
+        at(MemoryPeerstore.GRACE);
+        sweep();
+        assertThat(peerstore.protocols(gone)).isEmpty();
+        assertThat(peerstore.agentVersion(gone)).isEmpty();
+        assertThat(peerstore.addresses(gone)).as("addresses outlive the grace").containsExactly(A);
+        assertThat(peerstore.protocols(tagged)).containsExactly("/ipfs/kad/1.0.0");
+        at(Peerstore.CONNECTED_ADDRESS_TTL.plusMinutes(1));
+        sweep();
+        assertThat(peerstore.peers()).contains(tagged).doesNotContain(gone);
+    }
+
+    @Test
+    void peersKnownOnlyThroughExpiredAddressesAreForgotten() {
+        List<PeerId> early = Stream.generate(MemoryPeerstoreTest::peer).limit(10).toList();
+        early.forEach(p -> peerstore.addAddresses(p, List.of(A), Duration.ofSeconds(1)));
+        at(Duration.ofSeconds(2));
+        sweep();
+        assertThat(peerstore.peers()).doesNotContainAnyElementsOf(early);
+    }
+
+    @Test
+    void beyondTheCapTheLeastRecentlyUsedPeersThatMayGoAreForgotten() {
+        peerstore = new MemoryPeerstore(clock::get, 100, kept::contains);
+        PeerId connected = peer();
+        PeerId tagged = peer();
+        kept.add(tagged);
+        peerstore.connected(connected);
+        peerstore.addAddresses(tagged, List.of(A));
+        for (int i = 0; i < 1_000; i++) {
+            clock.incrementAndGet();
+            peerstore.addAddresses(peer(), List.of(A));
+        }
+        assertThat(peerstore.size()).isLessThanOrEqualTo(100);
+        assertThat(peerstore.peers()).contains(connected, tagged);
+    }
+
+    @Test
+    void identifyFieldsAreBounded() {
+        PeerId p = peer();
+        peerstore.setAgentVersion(p, "x".repeat(100_000));
+        peerstore.setProtocols(p, List.of("/ok/1.0.0", "/" + "y".repeat(1_000)));
+        assertThat(peerstore.agentVersion(p).orElseThrow()).hasSize(MemoryPeerstore.MAX_AGENT_LENGTH);
+        assertThat(peerstore.protocols(p)).containsExactly("/ok/1.0.0");
+    }
+
+    /** Enough writes to another peer to pass a sweep. */
+    void sweep() {
+        PeerId filler = peer();
+        kept.add(filler);
+        for (int i = 0; i < MemoryPeerstore.SWEEP_EVERY; i++) {
+            peerstore.addAddresses(filler, List.of(B));
+        }
     }
 }

@@ -90,6 +90,14 @@ class KademliaTest {
     }
 
     @Test
+    void routingTablePeersAreTaggedSoThePeerstoreKeepsThem() {
+        Kademlia dht = dhts.get(2);
+        List<PeerId> table = dht.routingTable().block(WAIT);
+        eventually(() -> table.stream().allMatch(p -> hosts.get(2).connectionManager().tags(p)
+                .containsKey(Kademlia.TABLE_TAG)));
+    }
+
+    @Test
     void closestPeersAreTheTrueClosest() {
         byte[] key = "closest".getBytes(StandardCharsets.UTF_8);
         KadId target = KadId.of(key);

@@ -8,6 +8,7 @@ import io.netty.buffer.Unpooled;
 import io.peerflux.Connection;
 import io.peerflux.Host;
 import io.peerflux.IdentifyInfo;
+import io.peerflux.Peerstore;
 import io.peerflux.ProtocolViolationException;
 import io.peerflux.Stream;
 import io.peerflux.crypto.PublicKey;
@@ -164,7 +165,8 @@ public final class Identify {
         if (!connection.remotePeer().matches(info.publicKey())) {
             throw ProtocolViolationException.stream(PROTOCOL_ID, "record names another peer's key");
         }
-        host.peerstore().addAddresses(connection.remotePeer(), info.listenAddresses());
+        host.peerstore().addAddresses(connection.remotePeer(), info.listenAddresses(),
+                Peerstore.CONNECTED_ADDRESS_TTL);
         host.peerstore().setProtocols(connection.remotePeer(), info.protocols());
         host.peerstore().setAgentVersion(connection.remotePeer(), info.agentVersion());
     }
