@@ -6,13 +6,13 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * The simulator's command line: runs every combination of the listed node counts, churn, loss and connection setup
- * costs, one after another, and writes the {@link SimReport}.
+ * The simulator's command line: for every combination of the listed node counts, loss rates and connection setup
+ * costs, warms one network up and measures it at each listed share of nodes gone (ascending, the same network losing
+ * more nodes each time), and writes the {@link SimReport}.
  *
  * <pre>
  * java -Xmx4g -cp benchmarks/target/benchmarks.jar io.peerflux.benchmarks.sim.kad.DhtSim \
@@ -52,31 +52,43 @@ public final class DhtSim {
             }
         }
         SimReport report = new SimReport();
-        List<Scenario> scenarios = new ArrayList<>();
+        List<Double> goneAscending = gone.stream().sorted().toList();
         for (int n : nodes) {
-            for (double g : gone) {
-                for (double l : loss) {
-                    for (int c : connectRtts) {
-                        scenarios.add(Scenario.of(n, seed).withChurn(g, g > 0 ? join : 0)
-                                .withNetwork(NetworkParameters.defaults().withLossRate(l).withConnectRtts(c))
-                                .withLookups(lookups, providers).withWarmup(warmup));
-                    }
+            for (double l : loss) {
+                for (int c : connectRtts) {
+                    Scenario base = Scenario.of(n, seed)
+                            .withNetwork(NetworkParameters.defaults().withLossRate(l).withConnectRtts(c))
+                            .withLookups(lookups, providers).withWarmup(warmup);
+                    run(base, goneAscending, join, report, out);
                 }
             }
         }
-        for (Scenario s : scenarios) {
-            System.out.println("running " + s.name() + " ...");
-            resetPeaks();
-            long started = System.nanoTime();
-            ScenarioResult result = new KadSimulation(s).run();
-            RunCost cost = new RunCost((System.nanoTime() - started) / 1e9, peakHeapMiB(),
-                    Runtime.getRuntime().maxMemory() >> 20);
-            report.add(result, cost);
-            report.printLatest(System.out);
-            report.write(out);
-        }
         report.print(System.out);
         System.out.println("wrote " + out.resolve("dht-sim.csv") + ", dht-sim-cost.csv and dht-sim.png");
+    }
+
+    /**
+     * Warms one network up, then measures it at each churn level in turn (the first with its warm-up's cost, the
+     * others with the cost of their own measurement).
+     */
+    private static void run(Scenario base, List<Double> goneAscending, double join, SimReport report, Path out)
+            throws java.io.IOException {
+        System.out.println("warming up " + base.nodes() + " nodes ...");
+        resetPeaks();
+        long started = System.nanoTime();
+        KadSimulation simulation = new KadSimulation(base);
+        simulation.warmUp();
+        for (double g : goneAscending) {
+            Scenario scenario = base.withChurn(g, g > 0 ? join : 0);
+            simulation.churn(scenario.goneFraction(), scenario.joinFraction());
+            ScenarioResult result = simulation.measure(scenario);
+            report.add(result, new RunCost((System.nanoTime() - started) / 1e9, peakHeapMiB(),
+                    Runtime.getRuntime().maxMemory() >> 20));
+            report.printLatest(System.out);
+            report.write(out);
+            resetPeaks();
+            started = System.nanoTime();
+        }
     }
 
     private static void resetPeaks() {

@@ -21,7 +21,9 @@ import java.util.function.Supplier;
  * One run of a {@link Scenario}: {@code nodes} DHT nodes with {@link KademliaConfig#defaults()} join in batches, each
  * through three random nodes that joined before it, and run for the warm-up; then the churn happens (nodes leave
  * without notice, new ones join), and the measurements start at once: provides and their placement, find-peer,
- * find-providers and closest-peers lookups, each from a random live node. Deterministic: one seed, one result.
+ * find-providers and closest-peers lookups, each from a random live node. {@link #warmUp}, {@link #churn} and {@link
+ * #measure} can also be called one by one, to measure one warmed-up network before and after churn (a 10,000-node
+ * warm-up is most of a run's cost). Deterministic: one seed, one result.
  */
 public final class KadSimulation {
 
@@ -59,10 +61,46 @@ public final class KadSimulation {
         this.random = root.split();
     }
 
+    /** Warms up, applies the scenario's churn and measures. */
     public ScenarioResult run() {
+        warmUp();
+        churn(scenario.goneFraction(), scenario.joinFraction());
+        return measure(scenario);
+    }
+
+    /** Joins every node and runs the warm-up. */
+    public void warmUp() {
         joinAll();
         scheduler.runUntil(scheduler.now() + scenario.warmup().toNanos());
-        churn();
+    }
+
+    /**
+     * Makes nodes leave without notice until {@code goneFraction} of the nodes that joined before the warm-up are gone
+     * (those gone already count), and lets {@code joinFraction} of that many new nodes join, giving them a minute.
+     */
+    public void churn(double goneFraction, double joinFraction) {
+        List<KadPeer> live = new ArrayList<>(population.live());
+        int gone = (int) Math.round(goneFraction * scenario.nodes()) - (scenario.nodes() - countLiveOriginal());
+        for (int i = 0; i < gone; i++) {
+            int j = i + random.nextInt(live.size() - i);
+            KadPeer leaving = live.get(j);
+            live.set(j, live.get(i));
+            live.set(i, leaving);
+            population.leave(leaving);
+        }
+        joined.removeIf(p -> !network.alive(p.index));
+        int joining = (int) Math.round(joinFraction * scenario.nodes());
+        if (joining > 0) {
+            joinBatch(joining);
+            scheduler.runUntil(scheduler.now() + CHURN_JOIN_NANOS);
+        }
+    }
+
+    /**
+     * Measures the network as it is now, from the live nodes: provides and their placement, then find-peer,
+     * find-providers and closest-peers lookups. {@code label} is the scenario the result is reported under.
+     */
+    public ScenarioResult measure(Scenario label) {
         long medianRtt = topology.medianRttNanos(RTT_SAMPLES, random.split());
         List<KadPeer> live = population.live();
 
@@ -102,7 +140,7 @@ public final class KadSimulation {
             return start(pick(live), KadNode.Kind.CLOSEST, key, 0, null);
         });
 
-        return new ScenarioResult(scenario, live.size(), medianRtt / 1e6, LookupStats.of(findPeer, medianRtt),
+        return new ScenarioResult(label, live.size(), medianRtt / 1e6, LookupStats.of(findPeer, medianRtt),
                 (double) known[0] / findPeer.size(), LookupStats.of(findProviders, medianRtt),
                 LookupStats.of(closest, medianRtt), trueShare(closest, closestKeys, live), median(holders),
                 Arrays.stream(holders).min().orElse(0), Arrays.stream(holders).average().orElse(Double.NaN),
@@ -139,23 +177,14 @@ public final class KadSimulation {
         }
     }
 
-    /** Nodes leave without notice; new nodes join (and get a minute) when the scenario asks for them. */
-    private void churn() {
-        List<KadPeer> live = population.live();
-        int gone = (int) Math.round(scenario.goneFraction() * live.size());
-        for (int i = 0; i < gone; i++) {
-            int j = i + random.nextInt(live.size() - i);
-            KadPeer leaving = live.get(j);
-            live.set(j, live.get(i));
-            live.set(i, leaving);
-            population.leave(leaving);
+    private int countLiveOriginal() {
+        int live = 0;
+        for (int i = 0; i < scenario.nodes(); i++) {
+            if (network.alive(population.peer(i).index)) {
+                live++;
+            }
         }
-        joined.removeIf(p -> !network.alive(p.index));
-        int joining = (int) Math.round(scenario.joinFraction() * scenario.nodes());
-        if (joining > 0) {
-            joinBatch(joining);
-            scheduler.runUntil(scheduler.now() + CHURN_JOIN_NANOS);
-        }
+        return live;
     }
 
     /** Starts {@code count} queries {@link #QUERY_SPACING_NANOS} apart and runs until all have ended. */
