@@ -764,7 +764,8 @@ public final class KadNode {
             next = Math.min(next, r.deadline);
         }
         for (Query q : queries.values()) {
-            next = Math.min(next, Math.min(q.deadline, q.lookup.nextDeadline()));
+            // A storing query's lookup is over: the requests it left in flight were cancelled.
+            next = Math.min(next, q.storing ? q.deadline : Math.min(q.deadline, q.lookup.nextDeadline()));
         }
         return next;
     }

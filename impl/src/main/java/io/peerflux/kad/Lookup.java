@@ -5,6 +5,7 @@ import io.peerflux.peer.PeerInfo;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -48,6 +49,7 @@ public final class Lookup {
     private final RoundTrips roundTrips;
     private final TreeSet<Candidate> byDistance;
     private final Map<PeerId, Candidate> byPeer = new HashMap<>();
+    /** The candidates {@link State#WAITING}: scans for them stop once all were seen. */
     private int inFlight;
     private boolean stopped;
 
@@ -161,9 +163,12 @@ public final class Lookup {
     /** The earliest deadline of a request in flight, or {@link Long#MAX_VALUE}. */
     public long nextDeadline() {
         long earliest = Long.MAX_VALUE;
-        for (Candidate c : byDistance) {
+        int waiting = inFlight;
+        for (Iterator<Candidate> it = byDistance.iterator(); waiting > 0 && it.hasNext(); ) {
+            Candidate c = it.next();
             if (c.state == State.WAITING) {
                 earliest = Math.min(earliest, c.deadline);
+                waiting--;
             }
         }
         return earliest;
@@ -234,10 +239,15 @@ public final class Lookup {
     }
 
     private void expire(long now) {
-        for (Candidate c : byDistance) {
-            if (c.state == State.WAITING && c.deadline <= now) {
-                c.state = State.LATE;
-                inFlight--;
+        int waiting = inFlight;
+        for (Iterator<Candidate> it = byDistance.iterator(); waiting > 0 && it.hasNext(); ) {
+            Candidate c = it.next();
+            if (c.state == State.WAITING) {
+                waiting--;
+                if (c.deadline <= now) {
+                    c.state = State.LATE;
+                    inFlight--;
+                }
             }
         }
     }

@@ -6,7 +6,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 
 /**
  * The Kademlia routing table (kad-dht spec, "Kademlia routing table"): buckets of at most {@code k} peers by the
@@ -177,50 +176,64 @@ public final class RoutingTable {
     public boolean remove(PeerId peer) {
         Entry entry = byPeer.remove(peer);
         if (entry == null) {
-            // A candidate waiting on a check that fails us meanwhile is not worth a place: the check is abandoned.
-            for (Bucket bucket : buckets) {
-                if (bucket.candidate != null && bucket.candidate.peer.equals(peer)) {
-                    bucket.checking = null;
-                    bucket.candidate = null;
-                }
-            }
             return false;
         }
         int index = bucketIndex(entry.id);
         Bucket bucket = buckets[index];
         bucket.entries.remove(entry);
-        if (entry.ipGroup != null) {
-            groups.removed(entry.ipGroup, index);
-        }
         if (bucket.checking == entry) {
             Entry candidate = bucket.candidate;
             bucket.checking = null;
             bucket.candidate = null;
-            if (!byPeer.containsKey(candidate.peer)
-                    && (candidate.ipGroup == null || groups.admits(candidate.ipGroup, index))) {
+            if (candidate.ipGroup == null || groups.admits(candidate.ipGroup, index)) {
                 add(bucket, candidate);
             }
+        }
+        if (entry.ipGroup != null) {
+            groups.removed(entry.ipGroup, index);
         }
         return true;
     }
 
-    /** The {@code count} peers closest to {@code target}, closest first. */
+    /**
+     * The {@code count} peers closest to {@code target}, closest first. XOR distance ranks whole buckets, so only the
+     * buckets that hold the answer are sorted: first the target's own bucket c; then the deeper buckets, where bucket
+     * i lies nearer than every deeper one if bit i of {@code self XOR target} is set and farther than all of them if
+     * not; then buckets c - 1 down to 0.
+     */
     public List<Entry> closest(KadId target, int count) {
-        Comparator<Entry> fartherFirst = (a, b) -> target.compareDistance(b.id, a.id);
-        PriorityQueue<Entry> best = new PriorityQueue<>(count + 1, fartherFirst);
-        for (Bucket bucket : buckets) {
-            for (Entry e : bucket.entries) {
-                if (best.size() < count) {
-                    best.add(e);
-                } else if (count > 0 && target.compareDistance(e.id, best.peek().id) < 0) {
-                    best.poll();
-                    best.add(e);
-                }
+        List<Entry> out = new ArrayList<>(count);
+        Comparator<Entry> closer = (a, b) -> target.compareDistance(a.id, b.id);
+        int c = bucketIndex(target);
+        byte[] x = self.distance(target).bytes();
+        addClosest(out, buckets[c], count, closer);
+        int[] fartherThanDeeper = new int[buckets.length];
+        int farther = 0;
+        for (int i = c + 1; i < buckets.length && out.size() < count; i++) {
+            if ((x[i >> 3] >> (7 - (i & 7)) & 1) == 1) {
+                addClosest(out, buckets[i], count, closer);
+            } else if (!buckets[i].entries.isEmpty()) {
+                fartherThanDeeper[farther++] = i;
             }
         }
-        List<Entry> out = new ArrayList<>(best);
-        out.sort(fartherFirst.reversed());
+        while (farther > 0 && out.size() < count) {
+            addClosest(out, buckets[fartherThanDeeper[--farther]], count, closer);
+        }
+        for (int i = c - 1; i >= 0 && out.size() < count; i--) {
+            addClosest(out, buckets[i], count, closer);
+        }
         return out;
+    }
+
+    private static void addClosest(List<Entry> out, Bucket bucket, int count, Comparator<Entry> closer) {
+        if (bucket.entries.isEmpty()) {
+            return;
+        }
+        List<Entry> sorted = new ArrayList<>(bucket.entries);
+        sorted.sort(closer);
+        for (int i = 0; i < sorted.size() && out.size() < count; i++) {
+            out.add(sorted.get(i));
+        }
     }
 
     /** Every peer, bucket by bucket. */
