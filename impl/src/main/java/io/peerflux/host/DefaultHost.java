@@ -143,7 +143,8 @@ final class DefaultHost implements Host {
         }
         return dialing.computeIfAbsent(peer, p -> {
             AtomicReference<Mono<Connection>> self = new AtomicReference<>();
-            Mono<Connection> once = Mono.defer(dial).doFinally(s -> dialing.remove(p, self.get())).cache();
+            // Removed before the outcome reaches anyone: a caller that reacts by connecting again starts a new dial.
+            Mono<Connection> once = Mono.defer(dial).doOnTerminate(() -> dialing.remove(p, self.get())).cache();
             self.set(once);
             return once;
         });

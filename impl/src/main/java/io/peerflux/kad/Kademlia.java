@@ -62,8 +62,6 @@ public final class Kademlia {
      */
     public static final String TABLE_TAG = "kad";
     static final int TABLE_TAG_VALUE = 5;
-    /** The most often tags are brought in line with the table. */
-    static final long TAG_SYNC_NANOS = 1_000_000_000L;
     /** An outbound stream kept for reuse is closed after this long unused. */
     static final Duration OUTBOUND_IDLE = Duration.ofSeconds(30);
 
@@ -82,7 +80,7 @@ public final class Kademlia {
     private long timerAt = Long.MAX_VALUE;
     /** The peers we tagged, on the node's thread. */
     private final Set<PeerId> tagged = new HashSet<>();
-    private long lastTagSync = Long.MIN_VALUE;
+    private long taggedAt = -1;
 
     private Kademlia(Host host, KademliaConfig config) {
         this.host = host;
@@ -350,13 +348,12 @@ public final class Kademlia {
         }, Math.max(0, at - now()), TimeUnit.NANOSECONDS);
     }
 
-    /** Tags the routing table's peers and untags those that left it, at most once per {@link #TAG_SYNC_NANOS}. */
+    /** Tags the routing table's peers and untags those that left it, when the table changed. */
     private void syncTags() {
-        long now = now();
-        if (now - lastTagSync < TAG_SYNC_NANOS && lastTagSync != Long.MIN_VALUE) {
+        if (node.routingTable().changes() == taggedAt) {
             return;
         }
-        lastTagSync = now;
+        taggedAt = node.routingTable().changes();
         Set<PeerId> table = new HashSet<>();
         node.routingTable().entries().forEach(e -> table.add(e.peer()));
         for (PeerId p : table) {

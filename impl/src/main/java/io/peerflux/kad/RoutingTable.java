@@ -77,6 +77,7 @@ public final class RoutingTable {
     private final IpGroups groups;
     private final Bucket[] buckets = new Bucket[KadId.BITS];
     private final Map<PeerId, Entry> byPeer = new HashMap<>();
+    private long changes;
 
     /**
      * @param groups the diversity filter
@@ -90,6 +91,11 @@ public final class RoutingTable {
             buckets[i] = new Bucket();
             buckets[i].lastUsed = now;
         }
+    }
+
+    /** A count of peers added and removed so far: unchanged means the same peers. */
+    public long changes() {
+        return changes;
     }
 
     public int size() {
@@ -175,22 +181,33 @@ public final class RoutingTable {
     /** Removes a peer (it failed us); returns whether it was in the table. */
     public boolean remove(PeerId peer) {
         Entry entry = byPeer.remove(peer);
+        if (entry != null) {
+            changes++;
+        }
         if (entry == null) {
+            // A candidate waiting on a check that fails us meanwhile is not worth a place: the check is abandoned.
+            for (Bucket bucket : buckets) {
+                if (bucket.candidate != null && bucket.candidate.peer.equals(peer)) {
+                    bucket.checking = null;
+                    bucket.candidate = null;
+                }
+            }
             return false;
         }
         int index = bucketIndex(entry.id);
         Bucket bucket = buckets[index];
         bucket.entries.remove(entry);
+        if (entry.ipGroup != null) {
+            groups.removed(entry.ipGroup, index);
+        }
         if (bucket.checking == entry) {
             Entry candidate = bucket.candidate;
             bucket.checking = null;
             bucket.candidate = null;
-            if (candidate.ipGroup == null || groups.admits(candidate.ipGroup, index)) {
+            if (!byPeer.containsKey(candidate.peer)
+                    && (candidate.ipGroup == null || groups.admits(candidate.ipGroup, index))) {
                 add(bucket, candidate);
             }
-        }
-        if (entry.ipGroup != null) {
-            groups.removed(entry.ipGroup, index);
         }
         return true;
     }
@@ -279,6 +296,7 @@ public final class RoutingTable {
     }
 
     private void add(Bucket bucket, Entry entry) {
+        changes++;
         bucket.entries.add(entry);
         byPeer.put(entry.peer, entry);
         if (entry.ipGroup != null) {
