@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Jazzer fuzz target: the daemon's request reading as {@link ControlConnectionHandler} does it, arriving in reads of
  * a size the first byte chooses: {@link ControlFrames#read} waits ({@code null}, reader index untouched), returns a
- * frame, or throws {@link FrameException}; each frame is a {@code Request} or an
+ * frame, or throws {@link FrameException} (which ends the connection); each frame is a {@code Request} or an
  * {@link InvalidProtocolBufferException}, and a request re-framed with {@link ControlFrames#encode} reads back the
  * same. See docs/fuzzing.md.
  */
@@ -40,8 +40,7 @@ class ControlFramesFuzzerTest {
                     try {
                         frame = ControlFrames.read(buffered);
                     } catch (FrameException rejected) {
-                        assertThat(buffered.readerIndex()).isEqualTo(start);
-                        return;
+                        return; // the daemon answers with an ERROR and closes; the reader index is not promised
                     }
                     if (frame == null) {
                         assertThat(buffered.readerIndex()).isEqualTo(start);
