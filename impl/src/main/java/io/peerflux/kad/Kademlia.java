@@ -434,9 +434,7 @@ public final class Kademlia {
 
         @Override
         public void send(long requestId, PeerInfo peer, KadMessage request, boolean expectsResponse) {
-            if (!peer.addresses().isEmpty()) {
-                host.peerstore().addAddresses(peer.peerId(), peer.addresses(), config.learnedAddressTtl());
-            }
+            // The peer's addresses are in the peerstore already: the node passed them to learned() when it heard of it.
             byte[] bytes = KadCodec.encode(request);
             PeerId id = peer.peerId();
             Disposable call = exchange(id, request, bytes, expectsResponse, true)

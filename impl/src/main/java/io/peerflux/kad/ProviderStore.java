@@ -58,8 +58,7 @@ public final class ProviderStore {
     private final long ttl;
     private final Map<ByteKey, Providers> byKey = new HashMap<>();
     /** One instance per provider, so that a peer providing many keys costs one id. */
-    private final Map<PeerId, PeerId> interned = new HashMap<>();
-    private final Map<PeerId, Integer> recordsPerPeer = new HashMap<>();
+    private final Map<PeerId, Provider> interned = new HashMap<>();
     private int records;
 
     /**
@@ -159,16 +158,25 @@ public final class ProviderStore {
         return byKey.size();
     }
 
+    /** The one id instance of a provider, and how many records name it. */
+    private static final class Provider {
+        final PeerId id;
+        int records;
+
+        Provider(PeerId id) {
+            this.id = id;
+        }
+    }
+
     private PeerId intern(PeerId peer) {
-        PeerId one = interned.computeIfAbsent(peer, p -> p);
-        recordsPerPeer.merge(one, 1, Integer::sum);
-        return one;
+        Provider one = interned.computeIfAbsent(peer, Provider::new);
+        one.records++;
+        return one.id;
     }
 
     private void release(PeerId peer) {
-        Integer left = recordsPerPeer.merge(peer, -1, Integer::sum);
-        if (left != null && left == 0) {
-            recordsPerPeer.remove(peer);
+        Provider one = interned.get(peer);
+        if (one != null && --one.records == 0) {
             interned.remove(peer);
         }
     }

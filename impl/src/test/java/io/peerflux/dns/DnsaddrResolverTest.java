@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.resolver.dns.DnsNameResolverTimeoutException;
 import io.peerflux.multiaddr.Multiaddr;
+import io.peerflux.testing.Eventually;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -259,13 +260,7 @@ class DnsaddrResolverTest {
         return IntStream.range(first, first + count).mapToObj(i -> "dnsaddr=/ip4/10.0.0.1/tcp/" + (1000 + i)).toList();
     }
 
-    private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + TIMEOUT);
-            }
-            Thread.sleep(10);
-        }
+    private static void awaitTrue(BooleanSupplier condition) {
+        Eventually.await(condition, TIMEOUT);
     }
 }

@@ -10,6 +10,7 @@ import io.peerflux.multiformats.Cid;
 import io.peerflux.multiformats.Multihash;
 import io.peerflux.peer.PeerId;
 import io.peerflux.peer.PeerInfo;
+import io.peerflux.testing.Eventually;
 import io.peerflux.testing.TestHosts;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -174,16 +175,7 @@ class KademliaTest {
         }
     }
 
-    /** Waits up to ten seconds for {@code condition}, checking every 50 ms on this (test) thread. */
     static void eventually(java.util.function.BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition still false after 10 s").isLessThan(deadline);
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        }
+        Eventually.await(condition, Duration.ofSeconds(10));
     }
 }
