@@ -156,11 +156,16 @@ public final class KadId implements Comparable<KadId> {
         }
     }
 
-    private static byte[] sha256(byte[] data) {
+    /** One digest per thread: looking the algorithm up costs more than hashing a peer id. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform must provide SHA-256", e);
         }
+    });
+
+    private static byte[] sha256(byte[] data) {
+        return SHA256.get().digest(data);
     }
 }

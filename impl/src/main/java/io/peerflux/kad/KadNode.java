@@ -10,7 +10,6 @@ import io.peerflux.peer.PeerInfo;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -26,12 +25,12 @@ import java.util.random.RandomGenerator;
  * {@link Network}. Every method must be called from one thread.
  *
  * <p>Bounded throughout: queries ({@code maxQueries}), requests per query ({@code alpha}), peers per lookup
- * ({@link Lookup#MAX_CANDIDATES}), the stores ({@link ProviderStore}, {@link RecordStore}), the peers remembered as
- * servers or as having answered ({@link #MAX_REMEMBERED}), the round trips measured.
+ * ({@link Lookup#MAX_CANDIDATES}), the stores ({@link ProviderStore}, {@link RecordStore}), the peers remembered
+ * ({@link KnownPeers}, {@link #MAX_REMEMBERED}).
  */
 public final class KadNode {
 
-    /** Peers remembered as DHT servers (from identify) or as having answered, each; the oldest are forgotten. */
+    /** Peers remembered (identify's answer, whether they answered, round trips); the least recently used forgotten. */
     public static final int MAX_REMEMBERED = 4096;
     /** Refresh lookups cover buckets up to this common prefix length (deeper ones fill from the self lookup). */
     static final int MAX_REFRESH_CPL = 15;
@@ -105,13 +104,13 @@ public final class KadNode {
             }
             if (seeds.size() < config.k()) {
                 // A young table: peers identify says serve the DHT (bootstrap peers) are worth asking too.
-                for (PeerId p : servers.keySet()) {
+                for (PeerId p : known.servers()) {
                     if (!table.contains(p)) {
                         seeds.add(new PeerInfo(p, network.addresses(p)));
                     }
                 }
             }
-            this.lookup = new Lookup(target, self, config.k(), config.alpha(), roundTrips, seeds);
+            this.lookup = new Lookup(target, self, config.k(), config.alpha(), known::timeout, seeds);
             this.deadline = now + config.queryTimeout().toNanos();
             table.used(target, now);
         }
@@ -137,16 +136,13 @@ public final class KadNode {
     private final Network network;
     private final RandomGenerator random;
     private final RoutingTable table;
-    private final RoundTrips roundTrips;
+    private final KnownPeers known;
     private final ProviderStore providers;
     private final RecordStore records;
     private final Validators validators;
-    private final Map<Long, Query> queries = new HashMap<>();
-    private final Map<Long, Request> requests = new HashMap<>();
-    private final Map<PeerId, String> servers = lru();
-    private final Map<PeerId, Boolean> answered = lru();
-    /** Peers identify told us about, by their id's bytes: FIND_NODE looks its key up here without parsing it. */
-    private final Map<ByteKey, PeerId> identified = lru();
+    /** Linked: in order of their deadlines, and {@link #nextWakeup} walks the queries after every input. */
+    private final Map<Long, Query> queries = new LinkedHashMap<>();
+    private final Map<Long, Request> requests = new LinkedHashMap<>();
     private final Map<ByteKey, Long> localProvides = new LinkedHashMap<>();
     private long nextId;
     private long nextMaintenance;
@@ -166,7 +162,7 @@ public final class KadNode {
         IpGroups groups = config.maxPeersPerIpGroup() == 0 ? IpGroups.unlimited()
                 : new IpGroups(config.maxPeersPerIpGroup(), config.maxPeersPerIpGroupPerBucket());
         this.table = new RoutingTable(selfId, config.k(), groups, now);
-        this.roundTrips = new RoundTrips(MAX_REMEMBERED, config.initialRequestTimeout().toNanos(),
+        this.known = new KnownPeers(MAX_REMEMBERED, config.initialRequestTimeout().toNanos(),
                 config.minRequestTimeout().toNanos(), config.requestTimeout().toNanos());
         this.providers = new ProviderStore(config.maxProviderRecords(), config.maxProvidersPerKey(),
                 config.providerTtl().toNanos());
@@ -240,8 +236,8 @@ public final class KadNode {
     private List<PeerInfo> closerPeers(byte[] key, PeerId requester, boolean findNode) {
         List<PeerInfo> out = new ArrayList<>(config.k());
         if (findNode) {
-            PeerId target = identified.get(new ByteKey(key));
-            if (target != null && !target.equals(requester) && !target.equals(self) && !table.contains(target)) {
+            PeerId target = peerIdOrNull(key);
+            if (target != null && known.identified(target) && !target.equals(requester) && !target.equals(self) && !table.contains(target)) {
                 List<Multiaddr> known = network.addresses(target);
                 if (!known.isEmpty()) {
                     out.add(new PeerInfo(target, known));
@@ -317,17 +313,15 @@ public final class KadNode {
      * @param ipGroup its network block ({@link IpGroups#groupOf}), {@code null} when exempt
      */
     public void peerIdentified(PeerId peer, boolean servesDht, String ipGroup, long now) {
-        identified.put(new ByteKey(peer.bytes()), peer);
+        known.identified(peer, servesDht, ipGroup);
         if (!servesDht) {
-            servers.remove(peer);
             table.remove(peer);
             return;
         }
-        servers.put(peer, ipGroup == null ? "" : ipGroup);
         if (table.contains(peer)) {
             return;
         }
-        if (answered.containsKey(peer)) {
+        if (known.answered(peer)) {
             admit(peer, now);
         } else {
             probe(peer, null, now);
@@ -335,12 +329,11 @@ public final class KadNode {
     }
 
     private void admit(PeerId peer, long now) {
-        String group = servers.get(peer);
-        if (group == null) {
+        if (!known.isServer(peer)) {
             return;
         }
         KadId id = KadId.of(peer.bytes());
-        if (table.offer(peer, id, group.isEmpty() ? null : group, now) == RoutingTable.Offer.CHECK_OLDEST) {
+        if (table.offer(peer, id, known.serverGroup(peer), now) == RoutingTable.Offer.CHECK_OLDEST) {
             PeerId oldest = table.pendingCheck(peer);
             if (oldest != null) {
                 probe(oldest, oldest, now);
@@ -555,9 +548,8 @@ public final class KadNode {
             return;
         }
         if (response != null) {
-            roundTrips.sample(r.peer, now - r.sentAt);
-            answered.put(r.peer, Boolean.TRUE);
-            if (servers.containsKey(r.peer) && !table.contains(r.peer)) {
+            known.answered(r.peer, now - r.sentAt);
+            if (known.isServer(r.peer) && !table.contains(r.peer)) {
                 admit(r.peer, now);
             } else if (table.contains(r.peer)) {
                 table.offer(r.peer, KadId.of(r.peer.bytes()), null, now);
@@ -760,8 +752,9 @@ public final class KadNode {
     /** When {@link #tick} next has work, epoch nanoseconds. */
     public long nextWakeup() {
         long next = Math.min(nextMaintenance, nextCollect);
-        for (Request r : requests.values()) {
-            next = Math.min(next, r.deadline);
+        if (!requests.isEmpty()) {
+            // Every request gets the same hard timeout, so the oldest has the earliest deadline.
+            next = Math.min(next, requests.values().iterator().next().deadline);
         }
         for (Query q : queries.values()) {
             // A storing query's lookup is over: the requests it left in flight were cancelled.
@@ -821,21 +814,21 @@ public final class KadNode {
 
     // ---- helpers ----
 
+    /**
+     * The peer id {@code key} holds, or {@code null}; a key not shaped like a sha2-256 or identity multihash (a bare
+     * refresh digest) is turned away before parsing, without the cost of an exception.
+     */
     private static PeerId peerIdOrNull(byte[] key) {
+        boolean sha256 = key.length == 34 && key[0] == 0x12 && key[1] == 0x20;
+        boolean identity = key.length > 2 && key[0] == 0x00 && key[1] == key.length - 2;
+        if (!sha256 && !identity) {
+            return null;
+        }
         try {
             return PeerId.fromBytes(key);
         } catch (IllegalArgumentException e) {
             return null;
         }
-    }
-
-    private static <K, V> Map<K, V> lru() {
-        return new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
-                return size() > MAX_REMEMBERED;
-            }
-        };
     }
 
     static Instant instant(long epochNanos) {

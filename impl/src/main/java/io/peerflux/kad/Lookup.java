@@ -5,18 +5,18 @@ import io.peerflux.peer.PeerInfo;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.ToLongFunction;
 
 /**
  * One iterative lookup toward a target (kad-dht spec, "Peer routing"): at most {@code alpha} requests in flight, always
  * to the closest peers not yet asked, ending when the {@code k} closest peers seen that have not failed have all
  * answered, or when no peer is left to ask.
  *
- * <p>A request that outlives its adaptive timeout ({@link RoundTrips}) is <em>late</em>: it no longer holds a slot or
- * blocks termination, but its answer still counts if it comes. Only the caller's failure report (the hard timeout, a
+ * <p>A request that outlives its adaptive timeout (the {@code timeout} given per peer) is <em>late</em>: it no longer
+ * holds a slot or blocks termination, but its answer still counts if it comes. Only the caller's failure report (the hard timeout, a
  * reset, a dial error) makes a peer failed.
  *
  * <p>At most {@link #MAX_CANDIDATES} peers are remembered; beyond that the farthest peers not yet asked are dropped.
@@ -46,23 +46,26 @@ public final class Lookup {
     private final PeerId self;
     private final int k;
     private final int alpha;
-    private final RoundTrips roundTrips;
+    private final ToLongFunction<PeerId> timeout;
     private final TreeSet<Candidate> byDistance;
     private final Map<PeerId, Candidate> byPeer = new HashMap<>();
-    /** The candidates {@link State#WAITING}: scans for them stop once all were seen. */
-    private int inFlight;
+    /** The candidates {@link State#WAITING}, at most {@code alpha}: deadlines are checked here, not in the tree. */
+    private final List<Candidate> waiting = new ArrayList<>();
+    /** The earliest deadline in {@link #waiting}: the node asks for it after every input. */
+    private long earliest = Long.MAX_VALUE;
     private boolean stopped;
 
     /**
      * @param self our own id, never added as a candidate
+     * @param timeout how long to wait for a peer's answer before moving on without it
      * @param seeds the first peers to ask (the routing table's closest)
      */
-    public Lookup(KadId target, PeerId self, int k, int alpha, RoundTrips roundTrips, List<PeerInfo> seeds) {
+    public Lookup(KadId target, PeerId self, int k, int alpha, ToLongFunction<PeerId> timeout, List<PeerInfo> seeds) {
         this.target = target;
         this.self = self;
         this.k = k;
         this.alpha = alpha;
-        this.roundTrips = roundTrips;
+        this.timeout = timeout;
         Comparator<Candidate> closer = (a, b) -> target.compareDistance(a.id, b.id);
         this.byDistance = new TreeSet<>(closer.thenComparing(c -> c.info.peerId()));
         seeds.forEach(this::hear);
@@ -84,7 +87,7 @@ public final class Lookup {
         }
         int counted = 0;
         for (Candidate c : byDistance) {
-            if (inFlight >= alpha || counted >= k) {
+            if (waiting.size() >= alpha || counted >= k) {
                 break;
             }
             if (c.state == State.FAILED || c.state == State.LATE) {
@@ -93,8 +96,9 @@ public final class Lookup {
             counted++;
             if (c.state == State.HEARD) {
                 c.state = State.WAITING;
-                c.deadline = now + roundTrips.timeout(c.info.peerId());
-                inFlight++;
+                c.deadline = now + timeout.applyAsLong(c.info.peerId());
+                waiting.add(c);
+                earliest = Math.min(earliest, c.deadline);
                 ask.add(c.info);
             }
         }
@@ -108,7 +112,7 @@ public final class Lookup {
             return;
         }
         if (c.state == State.WAITING) {
-            inFlight--;
+            stopWaiting(c);
         }
         c.state = State.SUCCEEDED;
         if (!stopped) {
@@ -123,7 +127,7 @@ public final class Lookup {
             return;
         }
         if (c.state == State.WAITING) {
-            inFlight--;
+            stopWaiting(c);
         }
         c.state = State.FAILED;
     }
@@ -162,15 +166,6 @@ public final class Lookup {
 
     /** The earliest deadline of a request in flight, or {@link Long#MAX_VALUE}. */
     public long nextDeadline() {
-        long earliest = Long.MAX_VALUE;
-        int waiting = inFlight;
-        for (Iterator<Candidate> it = byDistance.iterator(); waiting > 0 && it.hasNext(); ) {
-            Candidate c = it.next();
-            if (c.state == State.WAITING) {
-                earliest = Math.min(earliest, c.deadline);
-                waiting--;
-            }
-        }
         return earliest;
     }
 
@@ -239,16 +234,30 @@ public final class Lookup {
     }
 
     private void expire(long now) {
-        int waiting = inFlight;
-        for (Iterator<Candidate> it = byDistance.iterator(); waiting > 0 && it.hasNext(); ) {
-            Candidate c = it.next();
-            if (c.state == State.WAITING) {
-                waiting--;
-                if (c.deadline <= now) {
-                    c.state = State.LATE;
-                    inFlight--;
-                }
+        if (earliest > now) {
+            return;
+        }
+        waiting.removeIf(c -> {
+            if (c.deadline > now) {
+                return false;
             }
+            c.state = State.LATE;
+            return true;
+        });
+        recomputeEarliest();
+    }
+
+    private void stopWaiting(Candidate c) {
+        waiting.remove(c);
+        if (c.deadline == earliest) {
+            recomputeEarliest();
+        }
+    }
+
+    private void recomputeEarliest() {
+        earliest = Long.MAX_VALUE;
+        for (Candidate c : waiting) {
+            earliest = Math.min(earliest, c.deadline);
         }
     }
 }

@@ -2,6 +2,7 @@ package io.peerflux.kad;
 
 import io.peerflux.peer.PeerId;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -67,7 +68,6 @@ public final class RoutingTable {
     private static final class Bucket {
         /** Least recently seen first. */
         final List<Entry> entries = new ArrayList<>();
-        long lastUsed;
         Entry checking;
         Entry candidate;
     }
@@ -75,7 +75,9 @@ public final class RoutingTable {
     private final KadId self;
     private final int k;
     private final IpGroups groups;
+    /** Created when a peer first enters them: most of the 256 never hold one. */
     private final Bucket[] buckets = new Bucket[KadId.BITS];
+    private final long[] lastUsed = new long[KadId.BITS];
     private final Map<PeerId, Entry> byPeer = new HashMap<>();
     private long changes;
 
@@ -87,10 +89,7 @@ public final class RoutingTable {
         this.self = self;
         this.k = k;
         this.groups = groups;
-        for (int i = 0; i < buckets.length; i++) {
-            buckets[i] = new Bucket();
-            buckets[i].lastUsed = now;
-        }
+        Arrays.fill(lastUsed, now);
     }
 
     /** A count of peers added and removed so far: unchanged means the same peers. */
@@ -116,14 +115,18 @@ public final class RoutingTable {
             return Offer.SELF;
         }
         Entry known = byPeer.get(peer);
-        Bucket bucket = buckets[bucketIndex(id)];
+        int index = bucketIndex(id);
+        Bucket bucket = buckets[index];
+        if (bucket == null) {
+            bucket = buckets[index] = new Bucket();
+        }
         if (known != null) {
             known.lastSeen = now;
             bucket.entries.remove(known);
             bucket.entries.add(known);
             return Offer.UPDATED;
         }
-        if (ipGroup != null && !groups.admits(ipGroup, bucketIndex(id))) {
+        if (ipGroup != null && !groups.admits(ipGroup, index)) {
             return Offer.REJECTED_DIVERSITY;
         }
         Entry entry = new Entry(peer, id, ipGroup, now);
@@ -142,7 +145,7 @@ public final class RoutingTable {
     /** The peer to check for {@code candidate}'s bucket after {@link Offer#CHECK_OLDEST}, or {@code null}. */
     public PeerId pendingCheck(PeerId candidate) {
         for (Bucket bucket : buckets) {
-            if (bucket.candidate != null && bucket.candidate.peer.equals(candidate)) {
+            if (bucket != null && bucket.candidate != null && bucket.candidate.peer.equals(candidate)) {
                 return bucket.checking.peer;
             }
         }
@@ -187,7 +190,7 @@ public final class RoutingTable {
         if (entry == null) {
             // A candidate waiting on a check that fails us meanwhile is not worth a place: the check is abandoned.
             for (Bucket bucket : buckets) {
-                if (bucket.candidate != null && bucket.candidate.peer.equals(peer)) {
+                if (bucket != null && bucket.candidate != null && bucket.candidate.peer.equals(peer)) {
                     bucket.checking = null;
                     bucket.candidate = null;
                 }
@@ -229,7 +232,7 @@ public final class RoutingTable {
         for (int i = c + 1; i < buckets.length && out.size() < count; i++) {
             if ((x[i >> 3] >> (7 - (i & 7)) & 1) == 1) {
                 addClosest(out, buckets[i], count, closer);
-            } else if (!buckets[i].entries.isEmpty()) {
+            } else if (bucketSize(i) > 0) {
                 fartherThanDeeper[farther++] = i;
             }
         }
@@ -243,7 +246,7 @@ public final class RoutingTable {
     }
 
     private static void addClosest(List<Entry> out, Bucket bucket, int count, Comparator<Entry> closer) {
-        if (bucket.entries.isEmpty()) {
+        if (bucket == null || bucket.entries.isEmpty()) {
             return;
         }
         List<Entry> sorted = new ArrayList<>(bucket.entries);
@@ -257,7 +260,9 @@ public final class RoutingTable {
     public List<Entry> entries() {
         List<Entry> out = new ArrayList<>(byPeer.size());
         for (Bucket bucket : buckets) {
-            out.addAll(bucket.entries);
+            if (bucket != null) {
+                out.addAll(bucket.entries);
+            }
         }
         return out;
     }
@@ -265,7 +270,7 @@ public final class RoutingTable {
     /** Marks the bucket that {@code target} falls in as used by a lookup at {@code now}. */
     public void used(KadId target, long now) {
         if (!target.equals(self)) {
-            buckets[bucketIndex(target)].lastUsed = now;
+            lastUsed[bucketIndex(target)] = now;
         }
     }
 
@@ -277,13 +282,13 @@ public final class RoutingTable {
     public List<Integer> bucketsToRefresh(long now, long interval) {
         int deepest = -1;
         for (int i = 0; i < buckets.length; i++) {
-            if (!buckets[i].entries.isEmpty()) {
+            if (bucketSize(i) > 0) {
                 deepest = i;
             }
         }
         List<Integer> due = new ArrayList<>();
         for (int i = 0; i <= deepest; i++) {
-            if (now - buckets[i].lastUsed >= interval) {
+            if (now - lastUsed[i] >= interval) {
                 due.add(i);
             }
         }
@@ -292,7 +297,7 @@ public final class RoutingTable {
 
     /** The number of peers in the bucket of common prefix length {@code cpl}. */
     public int bucketSize(int cpl) {
-        return buckets[cpl].entries.size();
+        return buckets[cpl] == null ? 0 : buckets[cpl].entries.size();
     }
 
     private void add(Bucket bucket, Entry entry) {

@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.ToLongFunction;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -27,8 +28,8 @@ class LookupTest {
     final List<PeerId> near = KadFixtures.byDistance(target, KadFixtures.peers(random, 20));
 
     /** Every request times out (goes late) after exactly one second. */
-    static RoundTrips fixedTimeouts() {
-        return new RoundTrips(100, TIMEOUT, TIMEOUT, TIMEOUT);
+    static ToLongFunction<PeerId> fixedTimeouts() {
+        return peer -> TIMEOUT;
     }
 
     Lookup lookup(int k, int alpha, List<PeerId> seeds) {

@@ -121,7 +121,7 @@ public final class KadSimulation {
             KadPeer target = pickOther(live, source);
             if (!source.network.addresses(target.id).isEmpty()) {
                 known[0]++;
-                source.addressBook.forget(target.id);
+                source.addressBook.forget(target.index);
                 network.disconnect(source.index, target.index);
             }
             return start(source, KadNode.Kind.FIND_PEER, target.id.bytes(), 0, target.id);

@@ -45,12 +45,12 @@ final class SimKadNetwork implements KadNode.Network {
     @Override
     public void send(long requestId, PeerInfo peer, KadMessage request, boolean expectsResponse) {
         long now = now();
-        if (!peer.addresses().isEmpty()) {
-            addressBook.add(peer, now + learnedTtl);
+        KadPeer target = population.peer(peer.peerId());
+        if (target != null && !peer.addresses().isEmpty()) {
+            addressBook.add(target.index, now + learnedTtl, now);
         }
         inFlight.add(requestId);
         population.countMessage();
-        KadPeer target = population.peer(peer.peerId());
         if (target == null || addresses(peer.peerId()).isEmpty()) {
             network.scheduler().after(0, () -> failed(requestId, "no addresses to dial"));
             return;
@@ -105,19 +105,20 @@ final class SimKadNetwork implements KadNode.Network {
         if (peer.equals(self.peerId())) {
             return self.addresses();
         }
-        List<Multiaddr> known = addressBook.get(peer, now());
-        if (known.isEmpty()) {
-            KadPeer connected = population.peer(peer);
-            if (connected != null && network.connected(index, connected.index)) {
-                return connected.info.addresses();
-            }
+        KadPeer known = population.peer(peer);
+        if (known != null && (addressBook.knows(known.index, now()) || network.connected(index, known.index))) {
+            return known.info.addresses();
         }
-        return known;
+        return List.of();
     }
 
     @Override
     public void learned(PeerInfo peer, long ttlNanos) {
-        addressBook.add(peer, now() + ttlNanos);
+        KadPeer known = population.peer(peer.peerId());
+        if (known != null && !peer.addresses().isEmpty()) {
+            long now = now();
+            addressBook.add(known.index, now + ttlNanos, now);
+        }
     }
 
     private long now() {

@@ -12,7 +12,7 @@ import net.jqwik.api.constraints.LongRange;
 import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 
-class RoundTripsTest {
+class KnownPeersTest {
 
     static final long MS = 1_000_000L;
 
@@ -34,8 +34,8 @@ class RoundTripsTest {
 
     @Property
     void tracksSrttPlusFourRttvar(@ForAll @Size(min = 1, max = 60) List<@LongRange(min = MS, max = 5_000 * MS) Long> samples) {
-        RoundTrips rtt = new RoundTrips(10, 2_000 * MS, 1, Long.MAX_VALUE);
-        samples.forEach(s -> rtt.sample(a, s));
+        KnownPeers rtt = new KnownPeers(10, 2_000 * MS, 1, Long.MAX_VALUE);
+        samples.forEach(s -> rtt.answered(a, s));
         // Integer arithmetic truncates a few nanoseconds per sample; the filters forget old errors.
         assertThat((double) rtt.timeout(a)).isCloseTo(reference(samples), within(100.0));
         assertThat(rtt.timeout(b)).as("the network-wide figure, same samples").isEqualTo(rtt.timeout(a));
@@ -43,46 +43,70 @@ class RoundTripsTest {
 
     @Test
     void convergesOnASteadyRoundTrip() {
-        RoundTrips rtt = new RoundTrips(10, 2_000 * MS, 1, 10_000 * MS);
-        rtt.sample(a, 400 * MS);
+        KnownPeers rtt = new KnownPeers(10, 2_000 * MS, 1, 10_000 * MS);
+        rtt.answered(a, 400 * MS);
         assertThat(rtt.timeout(a)).isEqualTo(400 * MS + 4 * 200 * MS);
         for (int i = 0; i < 200; i++) {
-            rtt.sample(a, 100 * MS);
+            rtt.answered(a, 100 * MS);
         }
         assertThat(rtt.timeout(a)).isBetween(100 * MS, 100 * MS + 100);
     }
 
     @Test
     void clampsToMinAndMax() {
-        RoundTrips rtt = new RoundTrips(10, 2_000 * MS, 50 * MS, 3_000 * MS);
+        KnownPeers rtt = new KnownPeers(10, 2_000 * MS, 50 * MS, 3_000 * MS);
         assertThat(rtt.timeout(a)).isEqualTo(2_000 * MS);
-        rtt.sample(a, MS);
+        rtt.answered(a, MS);
         assertThat(rtt.timeout(a)).isEqualTo(50 * MS);
-        rtt.sample(b, 9_000 * MS);
+        rtt.answered(b, 9_000 * MS);
         assertThat(rtt.timeout(b)).isEqualTo(3_000 * MS);
-        assertThat(new RoundTrips(10, 60_000 * MS, 50 * MS, 3_000 * MS).timeout(a)).isEqualTo(3_000 * MS);
+        assertThat(new KnownPeers(10, 60_000 * MS, 50 * MS, 3_000 * MS).timeout(a)).isEqualTo(3_000 * MS);
     }
 
     @Test
     void unknownPeersGetTheNetworkWideFigure() {
-        RoundTrips rtt = new RoundTrips(10, 2_000 * MS, 1, 100_000 * MS);
-        rtt.sample(a, 10 * MS);
-        rtt.sample(b, 30 * MS);
-        rtt.sample(b, 30 * MS);
+        KnownPeers rtt = new KnownPeers(10, 2_000 * MS, 1, 100_000 * MS);
+        rtt.answered(a, 10 * MS);
+        rtt.answered(b, 30 * MS);
+        rtt.answered(b, 30 * MS);
         assertThat((double) rtt.timeout(c)).isCloseTo(reference(List.of(10 * MS, 30 * MS, 30 * MS)), within(100.0));
         assertThat(rtt.timeout(a)).isEqualTo(10 * MS + 4 * 5 * MS);
     }
 
     @Test
-    void remembersAtMostMaxPeersForgettingTheLeastRecentlyMeasured() {
-        RoundTrips rtt = new RoundTrips(2, 2_000 * MS, 1, 100_000 * MS);
-        rtt.sample(a, 10 * MS);
-        rtt.sample(b, 1_000 * MS);
-        rtt.sample(c, 1_000 * MS);
-        rtt.sample(b, 1_000 * MS);
+    void remembersAtMostMaxPeersForgettingTheLeastRecentlyUsed() {
+        KnownPeers rtt = new KnownPeers(2, 2_000 * MS, 1, 100_000 * MS);
+        rtt.answered(a, 10 * MS);
+        rtt.answered(b, 1_000 * MS);
+        rtt.answered(c, 1_000 * MS);
+        rtt.answered(b, 1_000 * MS);
         // a is forgotten: it gets the network-wide figure, which c, never asked, gets too.
         PeerId unknown = KadFixtures.peer(random);
         assertThat(rtt.timeout(a)).isEqualTo(rtt.timeout(unknown)).isNotEqualTo(10 * MS + 4 * 5 * MS);
         assertThat(rtt.timeout(c)).isEqualTo(1_000 * MS + 4 * 500 * MS);
+    }
+
+    @Test
+    void oneEntryPerPeerHoldsWhatIdentifySaidWhetherItAnsweredAndItsRoundTrip() {
+        KnownPeers known = new KnownPeers(10, 2_000 * MS, 1, 100_000 * MS);
+        known.identified(a, true, "ip4:1.2.3");
+        known.identified(b, true, null);
+        known.identified(c, false, "ip4:4.5.6");
+        known.answered(a, 10 * MS);
+        assertThat(known.servers()).containsExactlyInAnyOrder(a, b);
+        assertThat(known.serverGroup(a)).isEqualTo("ip4:1.2.3");
+        assertThat(known.serverGroup(b)).as("exempt from the diversity filter").isNull();
+        assertThat(known.isServer(c)).isFalse();
+        assertThat(known.identified(c)).isTrue();
+        PeerId onlyAnswered = KadFixtures.peer(random);
+        known.answered(onlyAnswered, 10 * MS);
+        assertThat(known.identified(onlyAnswered)).isFalse();
+        assertThat(known.answered(a)).isTrue();
+        assertThat(known.answered(b)).isFalse();
+
+        known.identified(a, false, null);
+        assertThat(known.isServer(a)).as("stopped serving").isFalse();
+        assertThat(known.answered(a)).as("its answers are still remembered").isTrue();
+        assertThat(known.timeout(a)).isEqualTo(10 * MS + 4 * 5 * MS);
     }
 }
