@@ -19,7 +19,7 @@ import java.util.function.Consumer;
  * @param maxMessageSize the largest message read or written (4 MiB)
  * @param requestTimeout the hard limit for one request, after which it is reset (10 s)
  * @param initialRequestTimeout how long a lookup waits for a peer before any round trip was measured (2 s); later,
- *     the peer's measured round trip decides ({@link RoundTrips})
+ *     the peer's measured round trip decides (see {@code KnownPeers})
  * @param minRequestTimeout the shortest adaptive wait (100 ms)
  * @param queryTimeout the limit for a whole query, which then ends with what it found (60 s)
  * @param refreshInterval how often every bucket no lookup used is refreshed, and the self lookup repeated (10 min)
