@@ -104,7 +104,7 @@ public final class DhtSim {
     private static String usage(String problem) {
         System.err.println(problem);
         System.err.println("flags: --nodes 100,1000 --gone 0,0.2 --join 0 --loss 0,0.01 --connect-rtts 1,0 --seed 1 "
-                + "--lookups 1000 --providers 100 --warmup-minutes 21 --out dir");
+                + "--lookups 1000 --providers 100 --warmup-minutes 11 --out dir");
         System.exit(2);
         return null;
     }
