@@ -236,8 +236,8 @@ public final class KadNode {
     private List<PeerInfo> closerPeers(byte[] key, PeerId requester, boolean findNode) {
         List<PeerInfo> out = new ArrayList<>(config.k());
         if (findNode) {
-            PeerId target = peerIdOrNull(key);
-            if (target != null && known.identified(target) && !target.equals(requester) && !target.equals(self) && !table.contains(target)) {
+            PeerId target = known.identifiedPeer(key);
+            if (target != null && !target.equals(requester) && !target.equals(self) && !table.contains(target)) {
                 List<Multiaddr> known = network.addresses(target);
                 if (!known.isEmpty()) {
                     out.add(new PeerInfo(target, known));

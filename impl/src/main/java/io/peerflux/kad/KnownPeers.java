@@ -38,7 +38,7 @@ final class KnownPeers {
     private final long initial;
     private final long min;
     private final long max;
-    private final LinkedHashMap<PeerId, Known> peers;
+    private final LinkedHashMap<ByteKey, Known> peers;
     /** Every peer's samples together: the estimate for a peer never measured. */
     private final Known network = new Known(null);
 
@@ -53,7 +53,7 @@ final class KnownPeers {
         this.max = max;
         this.peers = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<PeerId, Known> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<ByteKey, Known> eldest) {
                 return size() > maxPeers;
             }
         };
@@ -66,21 +66,24 @@ final class KnownPeers {
         k.serverGroup = servesDht ? (group == null ? "" : group) : null;
     }
 
-    /** Whether identify told us about {@code peer}. */
-    boolean identified(PeerId peer) {
-        Known k = peers.get(peer);
-        return k != null && k.identified;
+    /**
+     * The peer identify told us about whose id has these bytes, or {@code null}: found by the bytes, because parsing
+     * a key into a peer id decodes its public key, which costs more than answering the request.
+     */
+    PeerId identifiedPeer(byte[] id) {
+        Known k = peers.get(new ByteKey(id));
+        return k != null && k.identified ? k.peer : null;
     }
 
     /** Whether identify said {@code peer} serves the DHT. */
     boolean isServer(PeerId peer) {
-        Known k = peers.get(peer);
+        Known k = peers.get(key(peer));
         return k != null && k.serverGroup != null;
     }
 
     /** A server's network block ({@code null} when exempt); only asked of {@linkplain #isServer servers}. */
     String serverGroup(PeerId peer) {
-        String group = peers.get(peer).serverGroup;
+        String group = peers.get(key(peer)).serverGroup;
         return group.isEmpty() ? null : group;
     }
 
@@ -96,7 +99,7 @@ final class KnownPeers {
     }
 
     boolean answered(PeerId peer) {
-        Known k = peers.get(peer);
+        Known k = peers.get(key(peer));
         return k != null && k.answered;
     }
 
@@ -120,7 +123,7 @@ final class KnownPeers {
 
     /** How long to wait for {@code peer}'s answer before a lookup moves on without it. */
     long timeout(PeerId peer) {
-        Known k = peers.get(peer);
+        Known k = peers.get(key(peer));
         if (k == null || k.srtt == 0) {
             k = network;
         }
@@ -129,6 +132,10 @@ final class KnownPeers {
     }
 
     private Known known(PeerId peer) {
-        return peers.computeIfAbsent(peer, Known::new);
+        return peers.computeIfAbsent(key(peer), k -> new Known(peer));
+    }
+
+    private static ByteKey key(PeerId peer) {
+        return new ByteKey(peer.bytes());
     }
 }

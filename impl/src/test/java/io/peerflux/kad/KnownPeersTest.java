@@ -97,10 +97,10 @@ class KnownPeersTest {
         assertThat(known.serverGroup(a)).isEqualTo("ip4:1.2.3");
         assertThat(known.serverGroup(b)).as("exempt from the diversity filter").isNull();
         assertThat(known.isServer(c)).isFalse();
-        assertThat(known.identified(c)).isTrue();
+        assertThat(known.identifiedPeer(c.bytes())).isEqualTo(c);
         PeerId onlyAnswered = KadFixtures.peer(random);
         known.answered(onlyAnswered, 10 * MS);
-        assertThat(known.identified(onlyAnswered)).isFalse();
+        assertThat(known.identifiedPeer(onlyAnswered.bytes())).isNull();
         assertThat(known.answered(a)).isTrue();
         assertThat(known.answered(b)).isFalse();
 
