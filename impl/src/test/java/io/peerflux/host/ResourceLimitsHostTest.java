@@ -20,6 +20,7 @@ import io.peerflux.security.noise.Noise;
 import io.peerflux.testing.BufferMemory;
 import io.peerflux.testing.Eventually;
 import io.peerflux.testing.TestHosts;
+import io.peerflux.transport.quic.Quic;
 import io.peerflux.transport.tcp.Tcp;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -266,6 +267,41 @@ class ResourceLimitsHostTest {
         Eventually.await(() -> server.resourceManager().peer(attackerId).equals(ResourceUsage.ZERO), TIMEOUT);
         assertThat(server.resourceManager().system().memory()).isZero();
         freshClientIsServed(server);
+    }
+
+    @Test
+    void quicStreamsAreCountedInTheirPeersScope() throws Exception {
+        ResourceLimits base = ResourceLimits.scaled(1 << 30, 20_000);
+        Host server = Peerflux.host().transport(Quic.create()).security(Noise.create()).muxer(Yamux.create())
+                .handle(Echo.PROTOCOL_ID, Echo.handler())
+                .listen(Multiaddr.of("/ip4/127.0.0.1/udp/0/quic-v1"))
+                .resourceLimits(base.withPeer(base.peer().withStreams(10, 10, 20)))
+                .build();
+        hosts.add(server);
+        server.start().block(TIMEOUT);
+        Host client = Peerflux.host().transport(Quic.create()).security(Noise.create()).muxer(Yamux.create())
+                .withoutResourceManager().build();
+        hosts.add(client);
+        Connection connection = client.connect(TestHosts.address(server)).block(TIMEOUT);
+        PeerId clientId = client.peerId();
+        AtomicInteger opened = new AtomicInteger();
+        List<io.peerflux.Stream> held = new ArrayList<>();
+        try (Max counted = new Max(() -> server.resourceManager().peer(clientId).streamsInbound())) {
+            Flux.range(0, 30)
+                    .flatMap(i -> connection.newStream(Echo.PROTOCOL_ID)
+                            .doOnNext(stream -> {
+                                opened.incrementAndGet();
+                                synchronized (held) {
+                                    held.add(stream);
+                                }
+                            })
+                            .onErrorResume(e -> Mono.empty()), 30)
+                    .then().block(TIMEOUT);
+            assertThat(counted.get()).isBetween(1L, 10L);
+        }
+        assertThat(opened.get()).isBetween(1, 10);
+        Flux.fromIterable(held).flatMap(io.peerflux.Stream::reset).then().block(TIMEOUT);
+        Eventually.await(() -> server.resourceManager().peer(clientId).streams() == 0, TIMEOUT);
     }
 
     @Test
