@@ -104,8 +104,8 @@ final class DefaultHost implements Host {
     /** An accepted connection: admitted by the resource manager before a byte of it is read, then upgraded. */
     private void acceptInbound(RawConnection raw) {
         if (resources.admit(raw)) {
-            upgrade(raw, Direction.INBOUND, null).subscribe(null, e -> log.debug("inbound connection from {} failed: {}",
-                    raw.remoteAddress(), e.toString()));
+            upgrade(raw, Direction.INBOUND, null).subscribe(null,
+                    e -> log.debug("inbound connection from {} failed: {}", raw.remoteAddress(), e.toString()));
         }
     }
 

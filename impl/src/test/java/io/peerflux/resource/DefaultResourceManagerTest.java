@@ -163,7 +163,8 @@ class DefaultResourceManagerTest {
 
     @Test
     void oneAddressHoldsAtMostItsConnectionLimit() {
-        DefaultResourceManager rm = manager(open().withIpLimits(IpLimits.DEFAULTS.withConns(2, 2).withRate(1000, 1000)));
+        DefaultResourceManager rm =
+                manager(open().withIpLimits(IpLimits.DEFAULTS.withConns(2, 2).withRate(1000, 1000)));
         ConnectionResources a = rm.openInbound(ip("192.0.2.1"), true, () -> { });
         rm.openInbound(ip("192.0.2.1"), true, () -> { });
         assertThatThrownBy(() -> rm.openInbound(ip("192.0.2.1"), true, () -> { }))
