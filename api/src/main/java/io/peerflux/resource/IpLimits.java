@@ -22,8 +22,8 @@ public record IpLimits(int connsPerIpv4, int connsPerIpv6, double newConnsPerSec
     public static final IpLimits DEFAULTS = new IpLimits(8, 8, 0.2, 16, false, 16_384);
 
     /** No per-network limit (and nothing tracked). */
-    public static final IpLimits UNLIMITED =
-            new IpLimits(Integer.MAX_VALUE, Integer.MAX_VALUE, Double.POSITIVE_INFINITY, Integer.MAX_VALUE, false, 0);
+    public static final IpLimits UNLIMITED = new IpLimits(Integer.MAX_VALUE, Integer.MAX_VALUE,
+            Double.POSITIVE_INFINITY, Integer.MAX_VALUE, false, DEFAULTS.maxTracked());
 
     public IpLimits {
         if (connsPerIpv4 < 1 || connsPerIpv6 < 1 || !(newConnsPerSecond > 0) || burst < 1 || maxTracked < 0) {
