@@ -2,6 +2,7 @@ package io.peerflux;
 
 import io.peerflux.multiaddr.Multiaddr;
 import io.peerflux.peer.PeerId;
+import io.peerflux.resource.ResourceManager;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -65,6 +66,12 @@ public interface Host {
     Flux<Stream> streams();
 
     Peerstore peerstore();
+
+    /**
+     * The resource manager's limits and what each scope (system, transient, peer, protocol) holds now; see
+     * {@link ResourceManager}. A host built without one answers {@link ResourceManager#enabled()} {@code false}.
+     */
+    ResourceManager resourceManager();
 
     /** Tags and protections that say what each peer is worth to this host's services. */
     ConnectionManager connectionManager();

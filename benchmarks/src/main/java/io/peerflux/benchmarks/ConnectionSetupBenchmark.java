@@ -51,6 +51,13 @@ public class ConnectionSetupBenchmark {
     @Param({"1", "8"})
     public int concurrency;
 
+    /**
+     * {@code on}: the resource manager with autoscaled limits (a peer's connection limit raised, since this client
+     * dials the same server again while the server may still be closing its last connections); {@code off}: none.
+     */
+    @Param({"on", "off"})
+    public String resources;
+
     Host server;
     Host client;
     Multiaddr serverAddress;
@@ -69,14 +76,24 @@ public class ConnectionSetupBenchmark {
 
     @Setup
     public void setUp() {
-        server = host().handle(NOOP, stream -> Mono.empty()).listen(Multiaddr.of("/ip4/127.0.0.1/tcp/0")).build();
+        server = resources(host(), resources).handle(NOOP, stream -> Mono.empty())
+                .listen(Multiaddr.of("/ip4/127.0.0.1/tcp/0")).build();
         server.start().block(TIMEOUT);
-        client = host().build();
+        client = resources(host(), resources).build();
         serverAddress = server.listenAddresses().get(0);
     }
 
     static io.peerflux.host.HostBuilder host() {
         return Peerflux.host().transport(Tcp.create()).security(Noise.create()).muxer(Yamux.create());
+    }
+
+    /** Applies the {@code resources} parameter ({@code on} or {@code off}) to a host. */
+    static io.peerflux.host.HostBuilder resources(io.peerflux.host.HostBuilder builder, String resources) {
+        if (resources.equals("off")) {
+            return builder.withoutResourceManager();
+        }
+        io.peerflux.resource.ResourceLimits limits = io.peerflux.resource.ResourceLimits.autoscaled();
+        return builder.resourceLimits(limits.withPeer(limits.peer().withConns(1024, 1024, 1024)));
     }
 
     @TearDown

@@ -56,6 +56,10 @@ public class StreamThroughputBenchmark {
             "memory-noise-yamux"})
     public String combination;
 
+    /** {@code on}: the resource manager with autoscaled limits; {@code off}: none. */
+    @Param({"on", "off"})
+    public String resources;
+
     Host server;
     Host client;
     Connection connection;
@@ -76,7 +80,8 @@ public class StreamThroughputBenchmark {
 
     private HostBuilder host() {
         String[] parts = combination.split("-");
-        HostBuilder builder = Peerflux.host().transport(switch (parts[0]) {
+        HostBuilder builder = ConnectionSetupBenchmark.resources(Peerflux.host(), resources);
+        builder.transport(switch (parts[0]) {
             case "tcp" -> Tcp.create();
             case "quic" -> Quic.create();
             case "ws" -> WebSocketTransport.create();

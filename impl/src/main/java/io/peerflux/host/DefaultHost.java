@@ -10,6 +10,7 @@ import io.peerflux.HandshakeException;
 import io.peerflux.Host;
 import io.peerflux.IdentifyEvent;
 import io.peerflux.IdentifyInfo;
+import io.peerflux.LimitExceededException;
 import io.peerflux.Peerstore;
 import io.peerflux.Stream;
 import io.peerflux.StreamHandler;
@@ -22,6 +23,8 @@ import io.peerflux.mux.MuxerSession;
 import io.peerflux.peer.PeerId;
 import io.peerflux.protocol.identify.Identify;
 import io.peerflux.protocol.ping.Ping;
+import io.peerflux.resource.DefaultResourceManager;
+import io.peerflux.resource.ResourceManager;
 import io.peerflux.security.SecureSession;
 import io.peerflux.security.SecureTransport;
 import io.peerflux.transport.RawConnection;
@@ -67,6 +70,7 @@ final class DefaultHost implements Host {
     private final Sinks.Many<Stream> streamEvents = Sinks.many().multicast().directBestEffort();
     private final Sinks.Many<IdentifyEvent> identifyEvents = Sinks.many().multicast().directBestEffort();
     private final Identify identify;
+    private final HostResources resources;
     private volatile boolean stopped;
 
     DefaultHost(HostConfig config) {
@@ -74,6 +78,8 @@ final class DefaultHost implements Host {
         this.self = PeerId.fromPublicKey(config.identity().publicKey());
         this.peerstore = new MemoryPeerstore(System::nanoTime, config.maxPeers(), tags::isKept);
         this.identify = new Identify(this, config.identity().publicKey(), config.agentVersion());
+        this.resources = new HostResources(config.resourceLimits() == null ? DefaultResourceManager.disabled()
+                : DefaultResourceManager.create(config.resourceLimits()));
         handlers.put(Ping.PROTOCOL_ID, Ping.handler());
         handlers.put(Identify.PROTOCOL_ID, identify::respond);
         handlers.put(Identify.PUSH_PROTOCOL_ID, stream -> identify.receivePush(stream)
@@ -90,11 +96,17 @@ final class DefaultHost implements Host {
     public Mono<Void> start() {
         return Flux.fromIterable(config.listen())
                 .concatMap(address -> transportFor(address, true)
-                        .listen(address, config.identity(), raw -> upgrade(raw, Direction.INBOUND, null)
-                                .subscribe(null, e -> log.debug("inbound connection from {} failed: {}",
-                                        raw.remoteAddress(), e.toString()))))
+                        .listen(address, config.identity(), this::acceptInbound))
                 .doOnNext(listeners::add)
                 .then();
+    }
+
+    /** An accepted connection: admitted by the resource manager before a byte of it is read, then upgraded. */
+    private void acceptInbound(RawConnection raw) {
+        if (resources.admit(raw)) {
+            upgrade(raw, Direction.INBOUND, null).subscribe(null,
+                    e -> log.debug("inbound connection from {} failed: {}", raw.remoteAddress(), e.toString()));
+        }
     }
 
     @Override
@@ -224,6 +236,11 @@ final class DefaultHost implements Host {
     }
 
     @Override
+    public ResourceManager resourceManager() {
+        return resources.manager();
+    }
+
+    @Override
     public Mono<Duration> ping(PeerId peer) {
         return connect(peer).flatMap(c -> Ping.ping(c, 1).next());
     }
@@ -331,6 +348,7 @@ final class DefaultHost implements Host {
     /** Starts the muxer and registers the connection. Runs on the channel's event loop. */
     private HostConnection open(RawConnection raw, Direction direction, SecureSession secured, String securityId,
                                 String muxerId, Function<Consumer<MuxedStream>, MuxerSession> startMuxer) {
+        resources.secured(raw, direction, secured.remotePeer());
         HostConnection connection = new HostConnection(self, raw, direction, secured, securityId, muxerId,
                 config.negotiationTimeout());
         MuxerSession session = startMuxer.apply(muxed -> accept(connection, muxed));
@@ -372,6 +390,11 @@ final class DefaultHost implements Host {
         Multistream.accept(muxed, handlers::containsKey, () -> List.copyOf(handlers.keySet()),
                         config.negotiationTimeout())
                 .subscribe(agreed -> {
+                    LimitExceededException refused = HostResources.negotiated(muxed, agreed);
+                    if (refused != null) {
+                        log.debug("inbound stream on {} refused: {}", connection, refused.getMessage());
+                        return;
+                    }
                     StreamHandler handler = handlers.get(agreed.protocol());
                     ReactiveStream stream = new ReactiveStream(muxed, connection, agreed.protocol(), agreed.leftover());
                     emitStream(stream);

@@ -5,6 +5,7 @@ import io.peerflux.StreamHandler;
 import io.peerflux.crypto.PrivateKey;
 import io.peerflux.multiaddr.Multiaddr;
 import io.peerflux.mux.Muxer;
+import io.peerflux.resource.ResourceLimits;
 import io.peerflux.security.SecureTransport;
 import io.peerflux.transport.Transport;
 import java.time.Duration;
@@ -21,7 +22,7 @@ import java.util.Objects;
  *
  * <p>Defaults: a fresh Ed25519 identity, no listen address (dial only), agent {@code peerflux/<version>},
  * dial timeout 10 s, multistream negotiation timeout 10 s, secure handshake timeout 10 s, a peerstore of at most
- * 10,000 peers.
+ * 10,000 peers, a resource manager with {@link ResourceLimits#autoscaled()} limits.
  */
 public final class HostBuilder {
 
@@ -36,6 +37,8 @@ public final class HostBuilder {
     private Duration negotiationTimeout = Duration.ofSeconds(10);
     private Duration handshakeTimeout = Duration.ofSeconds(10);
     private int maxPeers = MemoryPeerstore.DEFAULT_MAX_PEERS;
+    private ResourceLimits resourceLimits;
+    private boolean resourceManagerOff;
     private boolean built;
 
     HostBuilder() {
@@ -106,10 +109,29 @@ public final class HostBuilder {
     }
 
     /**
+     * The limits of the host's resource manager; without this call, {@link ResourceLimits#autoscaled()}, computed
+     * when the host is built. See {@link io.peerflux.resource.ResourceManager} and docs/limits.md.
+     */
+    public HostBuilder resourceLimits(ResourceLimits limits) {
+        this.resourceLimits = Objects.requireNonNull(limits, "limits");
+        return this;
+    }
+
+    /**
+     * Builds the host without a resource manager: nothing is counted and nothing refused beyond each protocol's own
+     * bounds. For measuring the manager's cost, or for an application that limits connections in front of the host.
+     */
+    public HostBuilder withoutResourceManager() {
+        this.resourceManagerOff = true;
+        return this;
+    }
+
+    /**
      * Builds the host; it does not listen until {@link Host#start()}.
      *
      * @throws IllegalStateException when no transport, secure channel or muxer was given, a protocol id is given
-     *     twice, a listen address has no transport, or the builder was already used
+     *     twice, a listen address has no transport, resource limits were given to a host without a resource
+     *     manager, or the builder was already used
      */
     public Host build() {
         if (built) {
@@ -125,11 +147,20 @@ public final class HostBuilder {
         for (Multiaddr address : listen) {
             require(transports.stream().anyMatch(t -> t.canListen(address)), "no transport can listen on " + address);
         }
+        require(!(resourceManagerOff && resourceLimits != null),
+                "resourceLimits and withoutResourceManager contradict each other");
         built = true;
         PrivateKey key = identity != null ? identity : PrivateKey.generateEd25519();
         return new DefaultHost(new HostConfig(key, List.copyOf(transports), List.copyOf(security),
                 List.copyOf(muxers), List.copyOf(listen), new LinkedHashMap<>(handlers), agentVersion, dialTimeout,
-                negotiationTimeout, handshakeTimeout, maxPeers));
+                negotiationTimeout, handshakeTimeout, maxPeers, hostResourceLimits()));
+    }
+
+    private ResourceLimits hostResourceLimits() {
+        if (resourceManagerOff) {
+            return null;
+        }
+        return resourceLimits != null ? resourceLimits : ResourceLimits.autoscaled();
     }
 
     private static void require(boolean condition, String message) {

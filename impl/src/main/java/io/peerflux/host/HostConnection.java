@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.peerflux.Connection;
 import io.peerflux.Direction;
 import io.peerflux.IdentifyInfo;
+import io.peerflux.LimitExceededException;
 import io.peerflux.Stream;
 import io.peerflux.crypto.PublicKey;
 import io.peerflux.multiaddr.Multiaddr;
@@ -118,7 +119,11 @@ final class HostConnection implements Connection {
         }
         return session.openStream()
                 .flatMap(muxed -> Multistream.negotiate(muxed, proposals, negotiationTimeout)
-                        .map(agreed -> new ReactiveStream(muxed, this, agreed.protocol(), agreed.leftover())));
+                        .flatMap(agreed -> {
+                            LimitExceededException refused = HostResources.negotiated(muxed, agreed);
+                            return refused != null ? Mono.<Stream>error(refused)
+                                    : Mono.just(new ReactiveStream(muxed, this, agreed.protocol(), agreed.leftover()));
+                        }));
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.peerflux.mux;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.peerflux.Direction;
+import io.peerflux.resource.StreamResources;
 
 /**
  * One stream of a multiplexed connection, as a muxer (Yamux, mplex, QUIC) exposes it: a byte pipe with credit-based
@@ -53,6 +54,15 @@ public interface MuxedStream {
 
     /** Resets the stream in both directions; queued data in both directions is released. */
     void reset();
+
+    /**
+     * What this stream holds in its host's resource manager: the muxer reserved it (and its buffers) when the stream
+     * opened and gives it back when the stream ends; the host moves it into its protocol's scope once negotiated.
+     * {@link StreamResources#NONE} for a muxer that does not account its streams.
+     */
+    default StreamResources resources() {
+        return StreamResources.NONE;
+    }
 
     /** Inbound events of one stream, delivered on the event loop. */
     interface Listener {

@@ -14,7 +14,8 @@ public interface Muxer {
 
     /**
      * Starts the muxer on {@code channel}, whose pipeline already delivers and accepts plaintext {@code ByteBuf}s
-     * of the secured connection. Must be called on the channel's event loop.
+     * of the secured connection. Must be called on the channel's event loop. Streams and their buffers are reserved
+     * through the channel's {@link io.peerflux.resource.ConnectionResources#ATTRIBUTE}, when the host set one.
      *
      * @param initiator {@code true} on the side that dialed the connection
      * @param inbound receives each stream the remote opens, on the event loop

@@ -14,6 +14,7 @@ import io.peerflux.PeerfluxException;
 import io.peerflux.ProtocolViolationException;
 import io.peerflux.mux.MuxedStream;
 import io.peerflux.mux.MuxerSession;
+import io.peerflux.resource.ConnectionResources;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +39,8 @@ final class MplexHandler extends ChannelInboundHandlerAdapter implements MuxerSe
 
     MplexHandler(Channel channel, MplexConfig config, Consumer<MuxedStream> inbound) {
         this.channel = channel;
-        this.session = new MplexSession(config, channel.eventLoop(), this, inbound, channel);
+        this.session = new MplexSession(config, channel.eventLoop(), this, inbound, channel,
+                ConnectionResources.of(channel));
     }
 
     // ---- MuxerSession, any thread ----

@@ -8,6 +8,8 @@ import io.peerflux.Direction;
 import io.peerflux.LimitExceededException;
 import io.peerflux.ProtocolViolationException;
 import io.peerflux.mux.MuxedStream;
+import io.peerflux.resource.ConnectionResources;
+import io.peerflux.resource.StreamResources;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -61,6 +63,7 @@ final class MplexSession {
     private final Outbound out;
     private final Consumer<MuxedStream> inbound;
     private final Object connection;
+    private final ConnectionResources resources;
     private final LongObjectHashMap<MplexStream> localStreams = new LongObjectHashMap<>();
     private final LongObjectHashMap<MplexStream> remoteStreams = new LongObjectHashMap<>();
     private long nextLocalId;
@@ -81,13 +84,18 @@ final class MplexSession {
     private boolean resumeScheduled;
     private ScheduledFuture<?> stallTimer;
 
-    /** @param connection names the connection in errors */
-    MplexSession(MplexConfig config, EventLoop loop, Outbound out, Consumer<MuxedStream> inbound, Object connection) {
+    /**
+     * @param connection names the connection in errors
+     * @param resources where each stream, and each byte buffered for it, is reserved
+     */
+    MplexSession(MplexConfig config, EventLoop loop, Outbound out, Consumer<MuxedStream> inbound, Object connection,
+                 ConnectionResources resources) {
         this.config = config;
         this.loop = loop;
         this.out = out;
         this.inbound = inbound;
         this.connection = connection;
+        this.resources = resources;
     }
 
     // ---- frames in ----
@@ -148,7 +156,15 @@ final class MplexSession {
             reply(MplexFrame.reset(id, false));
             return;
         }
-        MplexStream stream = new MplexStream(this, id, Direction.INBOUND);
+        StreamResources reserved;
+        try {
+            reserved = resources.openStream(Direction.INBOUND, 0);
+        } catch (LimitExceededException e) {
+            log.debug("{}: rejecting stream {}: {}", connection, id, e.getMessage());
+            reply(MplexFrame.reset(id, false));
+            return;
+        }
+        MplexStream stream = new MplexStream(this, id, Direction.INBOUND, reserved);
         remoteStreams.put(id, stream);
         streamCount = localStreams.size() + remoteStreams.size();
         inbound.accept(stream);
@@ -160,7 +176,7 @@ final class MplexSession {
      * Opens an outbound stream and announces it (with an empty name, which the spec allows).
      *
      * @throws ConnectionClosedException once the session is closed
-     * @throws LimitExceededException at the outbound stream limit
+     * @throws LimitExceededException at the outbound stream limit, or when the resource manager refuses the stream
      */
     MplexStream openStream() {
         if (closed) {
@@ -173,8 +189,9 @@ final class MplexSession {
         if (nextLocalId > MplexFrame.MAX_STREAM_ID) {
             throw LimitExceededException.of("mplex stream ids", nextLocalId, 1, MplexFrame.MAX_STREAM_ID + 1);
         }
+        StreamResources reserved = resources.openStream(Direction.OUTBOUND, 0);
         long id = nextLocalId++;
-        MplexStream stream = new MplexStream(this, id, Direction.OUTBOUND);
+        MplexStream stream = new MplexStream(this, id, Direction.OUTBOUND, reserved);
         localStreams.put(id, stream);
         streamCount = localStreams.size() + remoteStreams.size();
         write(MplexFrame.newStream(id));
@@ -398,6 +415,7 @@ final class MplexSession {
         streamCount = 0;
         for (MplexStream stream : all) {
             stream.onConnectionClosed(cause);
+            stream.resources().close();
         }
     }
 }

@@ -7,6 +7,7 @@ import io.peerflux.LimitExceededException;
 import io.peerflux.ProtocolViolationException;
 import io.peerflux.StreamResetException;
 import io.peerflux.mux.MuxedStream;
+import io.peerflux.resource.StreamResources;
 import java.util.ArrayDeque;
 
 /**
@@ -27,6 +28,7 @@ final class MplexStream implements MuxedStream {
     private final MplexSession session;
     private final long id;
     private final Direction direction;
+    private final StreamResources resources;
     /** We opened it: we send the initiator flags. */
     private final boolean initiator;
 
@@ -44,7 +46,8 @@ final class MplexStream implements MuxedStream {
     /** Forgotten by the session: fully closed or reset. */
     private boolean done;
 
-    MplexStream(MplexSession session, long id, Direction direction) {
+    MplexStream(MplexSession session, long id, Direction direction, StreamResources resources) {
+        this.resources = resources;
         this.session = session;
         this.id = id;
         this.direction = direction;
@@ -75,6 +78,11 @@ final class MplexStream implements MuxedStream {
     }
 
     @Override
+    public StreamResources resources() {
+        return resources;
+    }
+
+    @Override
     public Direction direction() {
         return direction;
     }
@@ -94,6 +102,7 @@ final class MplexStream implements MuxedStream {
         long n = Math.min(bytes, unconsumed);
         if (n > 0) {
             unconsumed -= n;
+            resources.releaseMemory(n);
             if (!done) {
                 session.onBuffered(-n);
                 updateMark();
@@ -182,6 +191,12 @@ final class MplexStream implements MuxedStream {
             return;
         }
         int n = data.readableBytes();
+        LimitExceededException refused = resources.reserveMemory(n);
+        if (refused != null) {
+            data.release();
+            resetBecause(refused);
+            return;
+        }
         unconsumed += n;
         session.onBuffered(n);
         updateMark();
@@ -285,6 +300,7 @@ final class MplexStream implements MuxedStream {
 
     private void retire() {
         done = true;
+        resources.close();
         updateMark();
         session.onStreamDone(this, unconsumed);
     }

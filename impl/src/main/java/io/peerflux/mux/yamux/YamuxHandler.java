@@ -12,6 +12,7 @@ import io.peerflux.ConnectionClosedException;
 import io.peerflux.ProtocolViolationException;
 import io.peerflux.mux.MuxedStream;
 import io.peerflux.mux.MuxerSession;
+import io.peerflux.resource.ConnectionResources;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +46,8 @@ final class YamuxHandler extends ChannelInboundHandlerAdapter implements MuxerSe
 
     YamuxHandler(Channel channel, YamuxConfig config, boolean initiator, Consumer<MuxedStream> inbound) {
         this.channel = channel;
-        this.session = new YamuxSession(config, initiator, channel.eventLoop(), this, inbound, channel);
+        this.session = new YamuxSession(config, initiator, channel.eventLoop(), this, inbound, channel,
+                ConnectionResources.of(channel));
     }
 
     // ---- MuxerSession, any thread ----

@@ -15,6 +15,8 @@ import io.peerflux.Direction;
 import io.peerflux.LimitExceededException;
 import io.peerflux.ProtocolViolationException;
 import io.peerflux.mux.MuxedStream;
+import io.peerflux.resource.ConnectionResources;
+import io.peerflux.resource.StreamResources;
 import java.util.ArrayDeque;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -80,6 +82,7 @@ final class YamuxSession {
     private final Outbound out;
     private final Consumer<MuxedStream> inbound;
     private final Object connection;
+    private final ConnectionResources resources;
     private final IntObjectHashMap<YamuxStream> streams = new IntObjectHashMap<>();
     private final ArrayDeque<OpenCallback> pendingOpens = new ArrayDeque<>();
     private long nextLocalId;
@@ -113,9 +116,11 @@ final class YamuxSession {
     /**
      * @param client {@code true} on the side that dialed: it uses odd stream ids, the other side even ones
      * @param connection names the connection in errors
+     * @param resources where each stream and its buffers are reserved: its receive window as it grows, and
+     *     {@link #streamMemory} from the start
      */
     YamuxSession(YamuxConfig config, boolean client, EventLoop loop, Outbound out, Consumer<MuxedStream> inbound,
-                 Object connection) {
+                 Object connection, ConnectionResources resources) {
         this.config = config;
         this.loop = loop;
         this.ticker = loop instanceof AbstractScheduledEventExecutor scheduled ? scheduled.ticker()
@@ -123,6 +128,7 @@ final class YamuxSession {
         this.out = out;
         this.inbound = inbound;
         this.connection = connection;
+        this.resources = resources;
         this.nextLocalId = client ? 1 : 2;
     }
 
@@ -226,7 +232,15 @@ final class YamuxSession {
             reply(YamuxFrame.windowUpdate(RST, id, 0));
             return null;
         }
-        YamuxStream stream = new YamuxStream(this, id, Direction.INBOUND);
+        StreamResources reserved;
+        try {
+            reserved = resources.openStream(Direction.INBOUND, streamMemory());
+        } catch (LimitExceededException e) {
+            log.debug("{}: rejecting stream {}: {}", connection, Integer.toUnsignedString(id), e.getMessage());
+            reply(YamuxFrame.windowUpdate(RST, id, 0));
+            return null;
+        }
+        YamuxStream stream = new YamuxStream(this, id, Direction.INBOUND, reserved);
         streams.put(id, stream);
         inboundStreams++;
         streamCount = streams.size();
@@ -311,9 +325,16 @@ final class YamuxSession {
             callback.failed(LimitExceededException.of("yamux stream ids", nextLocalId / 2, 1, MAX_STREAM_ID / 2));
             return;
         }
+        StreamResources reserved;
+        try {
+            reserved = resources.openStream(Direction.OUTBOUND, streamMemory());
+        } catch (LimitExceededException e) {
+            callback.failed(e);
+            return;
+        }
         int id = (int) nextLocalId;
         nextLocalId += 2;
-        YamuxStream stream = new YamuxStream(this, id, Direction.OUTBOUND);
+        YamuxStream stream = new YamuxStream(this, id, Direction.OUTBOUND, reserved);
         streams.put(id, stream);
         outboundStreams++;
         ackBacklog++;
@@ -359,6 +380,19 @@ final class YamuxSession {
         return rttNanos;
     }
 
+    /**
+     * The buffer memory reserved for each stream while it is open: its initial receive window and the writes it may
+     * queue beyond its send window. Growth of the receive window is reserved as it is granted.
+     */
+    long streamMemory() {
+        return YamuxConfig.INITIAL_WINDOW + (long) config.maxQueuedWriteBytes();
+    }
+
+    /** Takes back window growth granted by {@link #growWindow} that the stream could not reserve memory for. */
+    void returnGrowth(int granted) {
+        windowGrowth -= granted;
+    }
+
     /** How much of {@code wanted} more receive window a stream may grant, within the connection's limit. */
     int growWindow(int wanted) {
         long room = config.maxConnectionReceiveWindow() - (long) streams.size() * YamuxConfig.INITIAL_WINDOW
@@ -397,6 +431,7 @@ final class YamuxSession {
 
     /** A stream is done (both sides closed, or reset): forget it. */
     void onStreamClosed(YamuxStream stream, boolean awaitingAck) {
+        stream.resources().close();
         if (streams.remove(stream.rawId()) == null) {
             return;
         }
@@ -482,6 +517,7 @@ final class YamuxSession {
         ackBacklog = 0;
         streamCount = 0;
         for (YamuxStream stream : all) {
+            stream.resources().close();
             stream.onConnectionClosed(cause);
         }
     }

@@ -11,6 +11,7 @@ import io.peerflux.Direction;
 import io.peerflux.ProtocolViolationException;
 import io.peerflux.StreamResetException;
 import io.peerflux.mux.MuxedStream;
+import io.peerflux.resource.StreamResources;
 import java.util.ArrayDeque;
 
 /**
@@ -32,6 +33,7 @@ final class YamuxStream implements MuxedStream {
     private final YamuxSession session;
     private final int id;
     private final Direction direction;
+    private final StreamResources resources;
 
     /** SYN (outbound) or ACK (inbound) still to ride on the first frame this side sends; 0 once sent. */
     private int openFlag;
@@ -60,10 +62,11 @@ final class YamuxStream implements MuxedStream {
     /** Forgotten by the session: fully closed or reset. */
     private boolean done;
 
-    YamuxStream(YamuxSession session, int id, Direction direction) {
+    YamuxStream(YamuxSession session, int id, Direction direction, StreamResources resources) {
         this.session = session;
         this.id = id;
         this.direction = direction;
+        this.resources = resources;
         this.openFlag = direction == Direction.OUTBOUND ? SYN : ACK;
         this.awaitingAck = direction == Direction.OUTBOUND;
         this.windowEpochNanos = session.nanoTime();
@@ -91,6 +94,11 @@ final class YamuxStream implements MuxedStream {
     @Override
     public Direction direction() {
         return direction;
+    }
+
+    @Override
+    public StreamResources resources() {
+        return resources;
     }
 
     @Override
@@ -253,6 +261,11 @@ final class YamuxStream implements MuxedStream {
             long rtt = session.rttNanos();
             if (rtt > 0 && now - windowEpochNanos < 2 * rtt) {
                 int growth = session.growWindow(Math.min(windowSize, max - windowSize));
+                if (growth > 0 && resources.reserveMemory(growth) != null) {
+                    // No memory for a larger window: the stream keeps the one it has.
+                    session.returnGrowth(growth);
+                    growth = 0;
+                }
                 delta += growth;
                 windowSize += growth;
             }

@@ -14,6 +14,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.peerflux.Direction;
 import io.peerflux.StreamResetException;
 import io.peerflux.mux.MuxedStream;
+import io.peerflux.resource.StreamResources;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
 import org.slf4j.Logger;
@@ -73,6 +74,8 @@ final class QuicMuxedStream extends ChannelInboundHandlerAdapter implements Muxe
     private int unsent;
     private Throwable resetCause;
     private boolean resetDelivered;
+    /** The stream's count in the resource manager (no buffer memory: QUIC's own windows bound that). */
+    private StreamResources resources = StreamResources.NONE;
 
     QuicMuxedStream(QuicSession session, Direction direction) {
         this.session = session;
@@ -94,6 +97,16 @@ final class QuicMuxedStream extends ChannelInboundHandlerAdapter implements Muxe
     @Override
     public Direction direction() {
         return direction;
+    }
+
+    @Override
+    public StreamResources resources() {
+        return resources;
+    }
+
+    /** What the session reserved for this stream; given back when the stream channel closes. */
+    void reserved(StreamResources resources) {
+        this.resources = resources;
     }
 
     @Override
@@ -260,6 +273,7 @@ final class QuicMuxedStream extends ChannelInboundHandlerAdapter implements Muxe
             deliverPending();
         }
         session.streamClosed(this, cleanly);
+        resources.close();
     }
 
     // ---- internals ----

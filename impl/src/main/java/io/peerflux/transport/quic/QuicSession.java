@@ -17,6 +17,8 @@ import io.peerflux.crypto.PublicKey;
 import io.peerflux.mux.MuxedStream;
 import io.peerflux.mux.MuxerSession;
 import io.peerflux.peer.PeerId;
+import io.peerflux.resource.ConnectionResources;
+import io.peerflux.resource.StreamResources;
 import io.peerflux.security.SecureSession;
 import io.peerflux.transport.RawConnection;
 import java.time.Duration;
@@ -157,9 +159,18 @@ final class QuicSession extends ChannelInboundHandlerAdapter implements RawConne
                             outboundCount));
                     return;
                 }
+                StreamResources reserved;
+                try {
+                    reserved = ConnectionResources.of(channel).openStream(Direction.OUTBOUND, 0);
+                } catch (LimitExceededException e) {
+                    sink.error(e);
+                    return;
+                }
                 QuicMuxedStream stream = new QuicMuxedStream(this, Direction.OUTBOUND);
+                stream.reserved(reserved);
                 channel.createStream(QuicStreamType.BIDIRECTIONAL, stream).addListener(created -> {
                     if (!created.isSuccess()) {
+                        reserved.close();
                         sink.error(channel.isActive() ? created.cause()
                                 : ConnectionClosedException.of(channel, created.cause()));
                     } else if (cancelled[0]) {
@@ -194,6 +205,13 @@ final class QuicSession extends ChannelInboundHandlerAdapter implements RawConne
     void accepted(QuicStreamChannel streamChannel) {
         QuicMuxedStream stream = new QuicMuxedStream(this, Direction.INBOUND);
         streamChannel.pipeline().addLast(stream);
+        try {
+            stream.reserved(ConnectionResources.of(channel).openStream(Direction.INBOUND, 0));
+        } catch (LimitExceededException e) {
+            log.debug("{}: resetting stream {}: {}", channel, stream.id(), e.getMessage());
+            stream.reset();
+            return;
+        }
         if (inbound != null) {
             inbound.accept(stream);
         } else {
