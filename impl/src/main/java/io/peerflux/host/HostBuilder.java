@@ -36,6 +36,7 @@ public final class HostBuilder {
     private Duration negotiationTimeout = Duration.ofSeconds(10);
     private Duration handshakeTimeout = Duration.ofSeconds(10);
     private int maxPeers = MemoryPeerstore.DEFAULT_MAX_PEERS;
+    private final List<UpgradeStep> upgradeSteps = new ArrayList<>();
     private boolean built;
 
     HostBuilder() {
@@ -106,6 +107,15 @@ public final class HostBuilder {
     }
 
     /**
+     * Adds {@code step} to every connection's upgrade, after the steps added before it. See
+     * {@link UpgradeStep} for the stages, their order and their threads.
+     */
+    public HostBuilder upgradeStep(UpgradeStep step) {
+        upgradeSteps.add(Objects.requireNonNull(step, "step"));
+        return this;
+    }
+
+    /**
      * Builds the host; it does not listen until {@link Host#start()}.
      *
      * @throws IllegalStateException when no transport, secure channel or muxer was given, a protocol id is given
@@ -129,7 +139,7 @@ public final class HostBuilder {
         PrivateKey key = identity != null ? identity : PrivateKey.generateEd25519();
         return new DefaultHost(new HostConfig(key, List.copyOf(transports), List.copyOf(security),
                 List.copyOf(muxers), List.copyOf(listen), new LinkedHashMap<>(handlers), agentVersion, dialTimeout,
-                negotiationTimeout, handshakeTimeout, maxPeers));
+                negotiationTimeout, handshakeTimeout, maxPeers, List.copyOf(upgradeSteps)));
     }
 
     private static void require(boolean condition, String message) {

@@ -22,5 +22,6 @@ record HostConfig(
         Duration dialTimeout,
         Duration negotiationTimeout,
         Duration handshakeTimeout,
-        int maxPeers) {
+        int maxPeers,
+        List<UpgradeStep> upgradeSteps) {
 }

@@ -8,13 +8,16 @@ import io.peerflux.Stream;
 import io.peerflux.crypto.PublicKey;
 import io.peerflux.multiaddr.Multiaddr;
 import io.peerflux.multistream.Multistream;
+import io.peerflux.mux.MuxedStream;
 import io.peerflux.mux.MuxerSession;
 import io.peerflux.peer.PeerId;
 import io.peerflux.security.SecureSession;
 import io.peerflux.transport.RawConnection;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
@@ -23,7 +26,7 @@ final class HostConnection implements Connection {
 
     private static final AtomicLong IDS = new AtomicLong();
 
-    private final String id = Long.toString(IDS.incrementAndGet(), 36);
+    private final String id;
     private final PeerId localPeer;
     private final RawConnection raw;
     private final Direction direction;
@@ -34,9 +37,13 @@ final class HostConnection implements Connection {
     private final Sinks.One<IdentifyInfo> identified = Sinks.one();
     private volatile IdentifyInfo pushed;
     private MuxerSession session;
+    /** Where the remote's streams go once the host admitted the connection; until then they wait in {@code held}. */
+    private Consumer<MuxedStream> acceptor;
+    private List<MuxedStream> held;
 
-    HostConnection(PeerId localPeer, RawConnection raw, Direction direction, SecureSession secured, String security,
+    HostConnection(String id, PeerId localPeer, RawConnection raw, Direction direction, SecureSession secured, String security,
                    String muxer, Duration negotiationTimeout) {
+        this.id = id;
         this.localPeer = localPeer;
         this.raw = raw;
         this.direction = direction;
@@ -46,8 +53,37 @@ final class HostConnection implements Connection {
         this.negotiationTimeout = negotiationTimeout;
     }
 
+    /** A fresh connection id, short and unique within the JVM. */
+    static String nextId() {
+        return Long.toString(IDS.incrementAndGet(), 36);
+    }
+
     void attach(MuxerSession session) {
         this.session = session;
+    }
+
+    /**
+     * A stream the remote opened; kept until {@link #admit} while the upgrade steps decide (as many as the muxer's
+     * inbound stream limit allows). Event loop only.
+     */
+    void inbound(MuxedStream stream) {
+        if (acceptor != null) {
+            acceptor.accept(stream);
+        } else {
+            if (held == null) {
+                held = new ArrayList<>();
+            }
+            held.add(stream);
+        }
+    }
+
+    /** Hands the remote's streams, those kept so far first, to {@code acceptor}. Event loop only. */
+    void admit(Consumer<MuxedStream> acceptor) {
+        this.acceptor = acceptor;
+        if (held != null) {
+            held.forEach(acceptor);
+            held = null;
+        }
     }
 
     Channel channel() {
