@@ -1,5 +1,6 @@
 package io.peerflux.host;
 
+import io.peerflux.ConnectionGater;
 import io.peerflux.Host;
 import io.peerflux.StreamHandler;
 import io.peerflux.crypto.PrivateKey;
@@ -107,12 +108,20 @@ public final class HostBuilder {
     }
 
     /**
-     * Adds {@code step} to every connection's upgrade, after the steps added before it. See
+     * Adds {@code step} to every connection's upgrade, after the steps and gaters added before it. See
      * {@link UpgradeStep} for the stages, their order and their threads.
      */
     public HostBuilder upgradeStep(UpgradeStep step) {
         upgradeSteps.add(Objects.requireNonNull(step, "step"));
         return this;
+    }
+
+    /**
+     * Consults {@code gater} at every dial and connection, as an {@link UpgradeStep} in the order of the
+     * {@code upgradeStep}/{@code connectionGater} calls; with several gaters, a connection must pass all of them.
+     */
+    public HostBuilder connectionGater(ConnectionGater gater) {
+        return upgradeStep(new GaterStep(Objects.requireNonNull(gater, "gater")));
     }
 
     /**
