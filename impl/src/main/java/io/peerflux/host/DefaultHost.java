@@ -89,7 +89,7 @@ final class DefaultHost implements Host {
 
     @Override
     public Mono<Void> start() {
-        return Flux.fromIterable(config.listen())
+        return CryptoWarmUp.of(config).thenMany(Flux.fromIterable(config.listen()))
                 .concatMap(address -> transportFor(address, true)
                         .listen(address, config.identity(), raw -> upgrade(raw, Direction.INBOUND, null)
                                 .subscribe(null, e -> log.debug("inbound connection from {} failed: {}",
