@@ -55,6 +55,9 @@ final class CryptoWarmUp {
     static void handshake(SecureTransport security, PrivateKey identity, List<String> muxers) {
         EmbeddedChannel initiator = new EmbeddedChannel();
         EmbeddedChannel responder = new EmbeddedChannel();
+        // The handshake timers must not fire, however slow a cold JVM is: their clock stands still.
+        initiator.freezeTime();
+        responder.freezeTime();
         try {
             AtomicReference<Object> dialed = new AtomicReference<>();
             AtomicReference<Object> accepted = new AtomicReference<>();
