@@ -256,7 +256,7 @@ final class DefaultHost implements Host {
                 .then(transport.dial(address, timeout, config.identity(), expected))
                 .flatMap(raw -> upgrade(raw, Direction.OUTBOUND, expected)
                         .doOnCancel(() -> raw.channel().close()))
-                .timeout(timeout, Mono.error(() -> DialException.timeout(address, timeout)))
+                .transform(dial -> Deadline.within(dial, timeout, () -> DialException.timeout(address, timeout)))
                 .onErrorMap(e -> !(e instanceof DialException), e -> DialException.failed(address, e))
                 .map(Connection.class::cast);
     }
@@ -316,8 +316,8 @@ final class DefaultHost implements Host {
         return Multistream.negotiate(channel, initiator, securityIds, config.negotiationTimeout())
                 .flatMap(securityId -> security(securityId)
                         .secure(channel, initiator, config.identity(), expected, muxerIds)
-                        .timeout(config.handshakeTimeout(),
-                                Mono.error(() -> HandshakeException.timeout(config.handshakeTimeout())))
+                        .transform(handshake -> Deadline.within(handshake, config.handshakeTimeout(),
+                                () -> HandshakeException.timeout(config.handshakeTimeout())))
                         .flatMap(secured -> stages.secured(channel, () -> new UpgradeStep.Secured(rawStage,
                                         secured.remotePeer(), secured.remoteKey(), securityId))
                                 .then(Mono.defer(() -> muxerFor(channel, initiator, secured, muxerIds)))

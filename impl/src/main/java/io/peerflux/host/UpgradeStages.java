@@ -15,7 +15,7 @@ import java.util.function.Supplier;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.MonoSink;
+import reactor.core.publisher.Sinks;
 
 /**
  * Runs the {@link UpgradeStep}s of a host at each stage of a connection. With no steps every stage completes at
@@ -70,7 +70,10 @@ final class UpgradeStages {
         if (steps.isEmpty()) {
             return Mono.empty();
         }
-        return Mono.create(sink -> {
+        // A sink that never drops a signal: the connection may be cancelled (a dial's timeout) while a step fails.
+        return Mono.defer(() -> {
+            Sinks.Empty<Void> outcome = Sinks.empty();
+            Run<T> run = new Run<>(channel, outcome, hold, name);
             Runnable start = () -> {
                 Mono<T> chain;
                 try {
@@ -79,16 +82,17 @@ final class UpgradeStages {
                         chain = chain.transform(m -> apply.apply(step, m));
                     }
                 } catch (RuntimeException e) {
-                    sink.error(e);
+                    outcome.tryEmitError(e);
                     return;
                 }
-                new Run<T>(channel, sink, hold, name).start(chain);
+                run.start(chain);
             };
             if (channel.eventLoop().inEventLoop()) {
                 start.run();
             } else {
                 channel.eventLoop().execute(start);
             }
+            return outcome.asMono().doOnCancel(run::cancel);
         });
     }
 
@@ -101,7 +105,7 @@ final class UpgradeStages {
 
         private final Channel channel;
         private final EventLoop loop;
-        private final MonoSink<Void> sink;
+        private final Sinks.Empty<Void> outcome;
         private final boolean mayHold;
         private final String name;
         private Subscription subscription;
@@ -110,16 +114,15 @@ final class UpgradeStages {
         private StageHold hold;
         private ScheduledFuture<?> timer;
 
-        Run(Channel channel, MonoSink<Void> sink, boolean mayHold, String name) {
+        Run(Channel channel, Sinks.Empty<Void> outcome, boolean mayHold, String name) {
             this.channel = channel;
             this.loop = channel.eventLoop();
-            this.sink = sink;
+            this.outcome = outcome;
             this.mayHold = mayHold;
             this.name = name;
         }
 
         void start(Mono<T> chain) {
-            sink.onCancel(() -> onLoop(() -> finish(null, true)));
             chain.subscribe(this);
             if (done) {
                 return;
@@ -131,6 +134,10 @@ final class UpgradeStages {
             timer = loop.schedule(() -> finish(new TimeoutException("upgrade steps at the " + name
                     + " stage took longer than " + timeout.toMillis() + " ms"), false), timeout.toNanos(),
                     TimeUnit.NANOSECONDS);
+        }
+
+        void cancel() {
+            onLoop(() -> finish(null, true));
         }
 
         @Override
@@ -162,7 +169,7 @@ final class UpgradeStages {
             }
         }
 
-        /** Ends the stage: the next stage installs its handler during {@code sink.success()}, then kept bytes go. */
+        /** Ends the stage: the next stage installs its handler as the outcome is emitted, then kept bytes go. */
         private void finish(Throwable error, boolean cancelled) {
             if (done) {
                 return;
@@ -176,9 +183,9 @@ final class UpgradeStages {
                     subscription.cancel();
                 }
             } else if (error == null) {
-                sink.success();
+                outcome.tryEmitEmpty();
             } else {
-                sink.error(error);
+                outcome.tryEmitError(error);
             }
             if (hold != null && channel.pipeline().context(hold) != null) {
                 if (cancelled || error != null) {
