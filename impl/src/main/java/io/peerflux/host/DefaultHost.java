@@ -43,6 +43,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The host: upgrades raw connections (multistream-select → secure channel → multistream-select or early muxer
@@ -67,6 +68,7 @@ final class DefaultHost implements Host {
     private final Sinks.Many<IdentifyEvent> identifyEvents = Sinks.many().multicast().directBestEffort();
     private final Identify identify;
     private final UpgradeStages stages;
+    private final ConnectionTrimmer trimmer;
     private volatile boolean stopped;
 
     DefaultHost(HostConfig config) {
@@ -75,6 +77,8 @@ final class DefaultHost implements Host {
         this.peerstore = new MemoryPeerstore(System::nanoTime, config.maxPeers(), tags::isKept);
         this.identify = new Identify(this, config.identity().publicKey(), config.agentVersion());
         this.stages = new UpgradeStages(config.upgradeSteps(), config.handshakeTimeout());
+        this.trimmer = new ConnectionTrimmer(config.connectionManager(), tags, this::hostConnections,
+                Schedulers.parallel());
         handlers.put(Ping.PROTOCOL_ID, Ping.handler());
         handlers.put(Identify.PROTOCOL_ID, identify::respond);
         handlers.put(Identify.PUSH_PROTOCOL_ID, stream -> identify.receivePush(stream)
@@ -89,7 +93,9 @@ final class DefaultHost implements Host {
 
     @Override
     public Mono<Void> start() {
-        return CryptoWarmUp.of(config).thenMany(Flux.fromIterable(config.listen()))
+        return CryptoWarmUp.of(config)
+                .doOnSuccess(v -> trimmer.start())
+                .thenMany(Flux.fromIterable(config.listen()))
                 .concatMap(address -> transportFor(address, true)
                         .listen(address, config.identity(), raw -> upgrade(raw, Direction.INBOUND, null)
                                 .subscribe(null, e -> log.debug("inbound connection from {} failed: {}",
@@ -101,6 +107,7 @@ final class DefaultHost implements Host {
     @Override
     public Mono<Void> stop() {
         stopped = true;
+        trimmer.stop();
         List<Mono<Void>> closing = new ArrayList<>();
         listeners.forEach(l -> closing.add(l.close()));
         listeners.clear();
@@ -199,6 +206,10 @@ final class DefaultHost implements Host {
         return connections.values().stream().flatMap(Set::stream).map(Connection.class::cast).toList();
     }
 
+    private List<HostConnection> hostConnections() {
+        return connections.values().stream().flatMap(Set::stream).toList();
+    }
+
     @Override
     public Flux<ConnectionEvent> connectionEvents() {
         return connectionEvents.asFlux();
@@ -295,7 +306,8 @@ final class DefaultHost implements Host {
         Channel channel = raw.channel();
         String id = HostConnection.nextId();
         UpgradeStep.Raw rawStage = stages.isEmpty() ? null : new UpgradeStep.Raw(id, direction, raw.localAddress(),
-                raw.remoteAddress(), expected, Mono.create(sink -> channel.closeFuture().addListener(f -> sink.success())));
+                raw.remoteAddress(), expected,
+                Mono.create(sink -> channel.closeFuture().addListener(f -> sink.success())));
         Mono<HostConnection> muxed = raw.upgraded() != null
                 ? transportUpgraded(raw, direction, id, rawStage)
                 : secureAndMux(raw, direction, expected, id, rawStage);
@@ -379,6 +391,7 @@ final class DefaultHost implements Host {
             peerstore.addAddresses(remote, List.of(connection.remoteAddress()), Peerstore.CONNECTED_ADDRESS_TTL);
         }
         connections.computeIfAbsent(remote, p -> ConcurrentHashMap.newKeySet()).add(connection);
+        manage(connection);
         if (stopped) {
             // Finished upgrading while the host stopped: stop() may not have seen it, so close it here.
             connection.close().subscribe(null, e -> log.debug("closing {} failed: {}", connection, e.toString()));
@@ -394,7 +407,15 @@ final class DefaultHost implements Host {
         return connection;
     }
 
+    /** Puts a new connection under the connection manager: the trimmer's count and the idle watch. */
+    private void manage(HostConnection connection) {
+        connection.opened(trimmer.now());
+        trimmer.opened();
+        IdleWatch.watch(connection, config.connectionManager(), peer -> tags.isProtected(peer, null));
+    }
+
     private void closed(HostConnection connection) {
+        trimmer.closed();
         connections.computeIfPresent(connection.remotePeer(), (p, set) -> {
             set.remove(connection);
             return set.isEmpty() ? null : set;
@@ -411,7 +432,8 @@ final class DefaultHost implements Host {
                         config.negotiationTimeout())
                 .subscribe(agreed -> {
                     StreamHandler handler = handlers.get(agreed.protocol());
-                    ReactiveStream stream = new ReactiveStream(muxed, connection, agreed.protocol(), agreed.leftover());
+                    ReactiveStream stream = connection.track(new ReactiveStream(muxed, connection, agreed.protocol(),
+                            agreed.leftover()));
                     emitStream(stream);
                     serve(stream, handler);
                 }, e -> log.debug("inbound stream on {} not negotiated: {}", connection, e.toString()));

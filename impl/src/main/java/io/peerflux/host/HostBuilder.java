@@ -22,7 +22,7 @@ import java.util.Objects;
  *
  * <p>Defaults: a fresh Ed25519 identity, no listen address (dial only), agent {@code peerflux/<version>},
  * dial timeout 10 s, multistream negotiation timeout 10 s, secure handshake timeout 10 s, a peerstore of at most
- * 10,000 peers.
+ * 10,000 peers, {@link ConnectionManagerConfig#defaults()}, no upgrade steps.
  */
 public final class HostBuilder {
 
@@ -38,6 +38,7 @@ public final class HostBuilder {
     private Duration handshakeTimeout = Duration.ofSeconds(10);
     private int maxPeers = MemoryPeerstore.DEFAULT_MAX_PEERS;
     private final List<UpgradeStep> upgradeSteps = new ArrayList<>();
+    private ConnectionManagerConfig connectionManager = ConnectionManagerConfig.defaults();
     private boolean built;
 
     HostBuilder() {
@@ -124,6 +125,12 @@ public final class HostBuilder {
         return upgradeStep(new GaterStep(Objects.requireNonNull(gater, "gater")));
     }
 
+    /** Watermarks, grace period, idle connection and stream timeouts: see {@link ConnectionManagerConfig}. */
+    public HostBuilder connectionManager(ConnectionManagerConfig config) {
+        this.connectionManager = Objects.requireNonNull(config, "config");
+        return this;
+    }
+
     /**
      * Builds the host; it does not listen until {@link Host#start()}.
      *
@@ -148,7 +155,7 @@ public final class HostBuilder {
         PrivateKey key = identity != null ? identity : PrivateKey.generateEd25519();
         return new DefaultHost(new HostConfig(key, List.copyOf(transports), List.copyOf(security),
                 List.copyOf(muxers), List.copyOf(listen), new LinkedHashMap<>(handlers), agentVersion, dialTimeout,
-                negotiationTimeout, handshakeTimeout, maxPeers, List.copyOf(upgradeSteps)));
+                negotiationTimeout, handshakeTimeout, maxPeers, List.copyOf(upgradeSteps), connectionManager));
     }
 
     private static void require(boolean condition, String message) {

@@ -23,5 +23,6 @@ record HostConfig(
         Duration negotiationTimeout,
         Duration handshakeTimeout,
         int maxPeers,
-        List<UpgradeStep> upgradeSteps) {
+        List<UpgradeStep> upgradeSteps,
+        ConnectionManagerConfig connectionManager) {
 }

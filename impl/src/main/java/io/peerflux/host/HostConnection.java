@@ -15,15 +15,20 @@ import io.peerflux.security.SecureSession;
 import io.peerflux.transport.RawConnection;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 /** A secured, multiplexed connection of a {@link DefaultHost}. */
 final class HostConnection implements Connection {
 
+    private static final Logger log = LoggerFactory.getLogger(HostConnection.class);
     private static final AtomicLong IDS = new AtomicLong();
 
     private final String id;
@@ -40,9 +45,16 @@ final class HostConnection implements Connection {
     /** Where the remote's streams go once the host admitted the connection; until then they wait in {@code held}. */
     private Consumer<MuxedStream> acceptor;
     private List<MuxedStream> held;
+    /** When the host added it, in nanoseconds of the trimmer's clock. */
+    private volatile long openedAt;
+    /** Set once the host decided to close it (trimmed, idle), so that it is neither counted nor chosen again. */
+    private volatile boolean closing;
+    /** Its open streams, bounded by the muxer's stream limits, and how many were ever opened; event loop only. */
+    private final Set<ReactiveStream> streams = new HashSet<>();
+    private long streamsOpened;
 
-    HostConnection(String id, PeerId localPeer, RawConnection raw, Direction direction, SecureSession secured, String security,
-                   String muxer, Duration negotiationTimeout) {
+    HostConnection(String id, PeerId localPeer, RawConnection raw, Direction direction, SecureSession secured,
+                   String security, String muxer, Duration negotiationTimeout) {
         this.id = id;
         this.localPeer = localPeer;
         this.raw = raw;
@@ -88,6 +100,50 @@ final class HostConnection implements Connection {
 
     Channel channel() {
         return raw.channel();
+    }
+
+    void opened(long nanos) {
+        openedAt = nanos;
+    }
+
+    long openedAt() {
+        return openedAt;
+    }
+
+    /** Closes the connection for the host's own reasons, once. */
+    void closeFor(String reason) {
+        if (!closing) {
+            closing = true;
+            log.debug("closing {}: {}", this, reason);
+            close().subscribe(null, e -> log.debug("closing {} failed: {}", this, e.toString()));
+        }
+    }
+
+    boolean isClosing() {
+        return closing;
+    }
+
+    /** The muxer's open streams, those still negotiating included; any thread. */
+    int streamCount() {
+        return session.streamCount();
+    }
+
+    /** Counts {@code stream} among the open ones until it closes. Event loop only. */
+    ReactiveStream track(ReactiveStream stream) {
+        streams.add(stream);
+        streamsOpened++;
+        stream.onClose().subscribe(null, null, () -> streams.remove(stream));
+        return stream;
+    }
+
+    /** The open streams (a live view). Event loop only. */
+    Set<ReactiveStream> streams() {
+        return streams;
+    }
+
+    /** How many streams were ever opened on it. Event loop only. */
+    long streamsOpened() {
+        return streamsOpened;
     }
 
     /** Records the remote's identify record: the first completes {@link #identify()}, later ones (push) replace it. */
@@ -154,7 +210,8 @@ final class HostConnection implements Connection {
         }
         return session.openStream()
                 .flatMap(muxed -> Multistream.negotiate(muxed, proposals, negotiationTimeout)
-                        .map(agreed -> new ReactiveStream(muxed, this, agreed.protocol(), agreed.leftover())));
+                        .map(agreed -> track(new ReactiveStream(muxed, this, agreed.protocol(),
+                                agreed.leftover()))));
     }
 
     @Override

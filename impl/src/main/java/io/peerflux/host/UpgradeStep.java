@@ -18,8 +18,8 @@ import reactor.core.publisher.Mono;
  * timeout, or the connection is closed.
  *
  * <p>Order, for every connection: {@link #dial} (outbound only) → {@link #raw} → the secure handshake →
- * {@link #secured} → the muxer → {@link #upgraded} → the host adds the connection ({@code OPENED} event, identify,
- * inbound streams served). Within a stage, steps run in the order they were added to the {@link HostBuilder}
+ * {@link #secured} → the muxer → {@link #upgraded} → the host adds the connection ({@code OPENED} event,
+ * identify, inbound streams served). Within a stage, steps run in the order they were added to the {@link HostBuilder}
  * ({@link HostBuilder#upgradeStep}, {@link HostBuilder#connectionGater}); the first refusal ends the chain.
  * Transports that secure and multiplex themselves (QUIC) reach {@link #raw} and {@link #secured} one after the other.
  *
