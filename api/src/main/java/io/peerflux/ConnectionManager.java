@@ -6,7 +6,8 @@ import java.util.Map;
 /**
  * What the host's services say each peer is worth: tags with values (a DHT routing-table peer, a pubsub mesh peer, a
  * peer the application cares about) and protections. The peerstore keeps what it knows of tagged and protected
- * peers when it forgets others. Thread-safe.
+ * peers when it forgets others. When the host has more connections than its high watermark, it closes those of the
+ * peers with the lowest value first, and never those of protected peers. Thread-safe.
  */
 public interface ConnectionManager {
 

@@ -17,7 +17,10 @@ public interface Host {
 
     PeerId peerId();
 
-    /** Starts listening on the configured addresses. */
+    /**
+     * Starts listening on the configured addresses, after running each secure channel's handshake once in memory so
+     * that the cryptography it needs is loaded before the host meets a peer (see {@code docs/limits.md}).
+     */
     Mono<Void> start();
 
     /** Closes every connection and listener. */

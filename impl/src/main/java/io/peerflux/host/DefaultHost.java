@@ -36,7 +36,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -47,6 +46,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The host: upgrades raw connections (multistream-select → secure channel → multistream-select or early muxer
@@ -71,6 +71,8 @@ final class DefaultHost implements Host {
     private final Sinks.Many<IdentifyEvent> identifyEvents = Sinks.many().multicast().directBestEffort();
     private final Identify identify;
     private final HostResources resources;
+    private final UpgradeStages stages;
+    private final ConnectionTrimmer trimmer;
     private volatile boolean stopped;
 
     DefaultHost(HostConfig config) {
@@ -80,6 +82,9 @@ final class DefaultHost implements Host {
         this.identify = new Identify(this, config.identity().publicKey(), config.agentVersion());
         this.resources = new HostResources(config.resourceLimits() == null ? DefaultResourceManager.disabled()
                 : DefaultResourceManager.create(config.resourceLimits()));
+        this.stages = new UpgradeStages(config.upgradeSteps(), config.handshakeTimeout());
+        this.trimmer = new ConnectionTrimmer(config.connectionManager(), tags, this::hostConnections,
+                Schedulers.parallel());
         handlers.put(Ping.PROTOCOL_ID, Ping.handler());
         handlers.put(Identify.PROTOCOL_ID, identify::respond);
         handlers.put(Identify.PUSH_PROTOCOL_ID, stream -> identify.receivePush(stream)
@@ -94,7 +99,9 @@ final class DefaultHost implements Host {
 
     @Override
     public Mono<Void> start() {
-        return Flux.fromIterable(config.listen())
+        return CryptoWarmUp.of(config)
+                .doOnSuccess(v -> trimmer.start())
+                .thenMany(Flux.fromIterable(config.listen()))
                 .concatMap(address -> transportFor(address, true)
                         .listen(address, config.identity(), this::acceptInbound))
                 .doOnNext(listeners::add)
@@ -112,6 +119,7 @@ final class DefaultHost implements Host {
     @Override
     public Mono<Void> stop() {
         stopped = true;
+        trimmer.stop();
         List<Mono<Void>> closing = new ArrayList<>();
         listeners.forEach(l -> closing.add(l.close()));
         listeners.clear();
@@ -210,6 +218,10 @@ final class DefaultHost implements Host {
         return connections.values().stream().flatMap(Set::stream).map(Connection.class::cast).toList();
     }
 
+    private List<HostConnection> hostConnections() {
+        return connections.values().stream().flatMap(Set::stream).toList();
+    }
+
     @Override
     public Flux<ConnectionEvent> connectionEvents() {
         return connectionEvents.asFlux();
@@ -268,12 +280,12 @@ final class DefaultHost implements Host {
             return Mono.error(DialException.noTransport(address));
         }
         Duration timeout = config.dialTimeout();
-        return transport.dial(address, timeout, config.identity(), expected)
+        return stages.dial(expected, address)
+                .then(transport.dial(address, timeout, config.identity(), expected))
                 .flatMap(raw -> upgrade(raw, Direction.OUTBOUND, expected)
                         .doOnCancel(() -> raw.channel().close()))
-                .timeout(timeout, Mono.error(TimeoutException::new))
-                .onErrorMap(e -> !(e instanceof DialException), e -> e instanceof TimeoutException
-                        ? DialException.timeout(address, timeout) : DialException.failed(address, e))
+                .transform(dial -> Deadline.within(dial, timeout, () -> DialException.timeout(address, timeout)))
+                .onErrorMap(e -> !(e instanceof DialException), e -> DialException.failed(address, e))
                 .map(Connection.class::cast);
     }
 
@@ -303,18 +315,29 @@ final class DefaultHost implements Host {
                 .orElseThrow(() -> new IllegalArgumentException("no transport for " + address));
     }
 
-    /** Secures and multiplexes a raw connection; fails (and closes it) with the typed error of the failing step. */
+    /**
+     * Secures and multiplexes a raw connection, running the upgrade steps at each stage, then adds it to the host;
+     * fails (and closes it) with the typed error of the failing step.
+     */
     private Mono<HostConnection> upgrade(RawConnection raw, Direction direction, PeerId expected) {
-        if (raw.upgraded() != null) {
-            RawConnection.Upgraded done = raw.upgraded();
-            return Mono.<HostConnection>create(sink -> raw.channel().eventLoop().execute(() -> {
-                try {
-                    sink.success(open(raw, direction, done.session(), done.security(), done.muxer(), done::start));
-                } catch (RuntimeException e) {
-                    sink.error(e);
-                }
-            })).doOnError(e -> raw.channel().close());
-        }
+        Channel channel = raw.channel();
+        String id = HostConnection.nextId();
+        UpgradeStep.Raw rawStage = stages.isEmpty() ? null : new UpgradeStep.Raw(id, direction, raw.localAddress(),
+                raw.remoteAddress(), expected,
+                Mono.create(sink -> channel.closeFuture().addListener(f -> sink.success())));
+        Mono<HostConnection> muxed = raw.upgraded() != null
+                ? transportUpgraded(raw, direction, id, rawStage)
+                : secureAndMux(raw, direction, expected, id, rawStage);
+        return stages.raw(channel, () -> rawStage)
+                .then(muxed)
+                .flatMap(connection -> stages.upgraded(channel, connection)
+                        .then(Mono.fromCallable(() -> register(connection))))
+                .doOnError(e -> channel.close());
+    }
+
+    /** Negotiates and runs the secure channel, then negotiates and starts the muxer. */
+    private Mono<HostConnection> secureAndMux(RawConnection raw, Direction direction, PeerId expected, String id,
+                                             UpgradeStep.Raw rawStage) {
         Channel channel = raw.channel();
         boolean initiator = direction == Direction.OUTBOUND;
         List<String> securityIds = config.security().stream().map(SecureTransport::protocolId).toList();
@@ -322,12 +345,30 @@ final class DefaultHost implements Host {
         return Multistream.negotiate(channel, initiator, securityIds, config.negotiationTimeout())
                 .flatMap(securityId -> security(securityId)
                         .secure(channel, initiator, config.identity(), expected, muxerIds)
-                        .timeout(config.handshakeTimeout(),
-                                Mono.error(() -> HandshakeException.timeout(config.handshakeTimeout())))
-                        .flatMap(secured -> muxerFor(channel, initiator, secured, muxerIds)
-                                .map(muxerId -> open(raw, direction, secured, securityId, muxerId,
-                                        inbound -> muxer(muxerId).start(channel, initiator, inbound)))))
-                .doOnError(e -> channel.close());
+                        .transform(handshake -> Deadline.within(handshake, config.handshakeTimeout(),
+                                () -> HandshakeException.timeout(config.handshakeTimeout())))
+                        .flatMap(secured -> stages.secured(channel, () -> new UpgradeStep.Secured(rawStage,
+                                        secured.remotePeer(), secured.remoteKey(), securityId))
+                                .then(Mono.defer(() -> muxerFor(channel, initiator, secured, muxerIds)))
+                                .map(muxerId -> start(raw, direction, id, secured, securityId, muxerId,
+                                        inbound -> muxer(muxerId).start(channel, initiator, inbound)))));
+    }
+
+    /** A connection its transport secured and multiplexed (QUIC): only the steps and the muxer's start are left. */
+    private Mono<HostConnection> transportUpgraded(RawConnection raw, Direction direction, String id,
+                                                  UpgradeStep.Raw rawStage) {
+        RawConnection.Upgraded done = raw.upgraded();
+        Channel channel = raw.channel();
+        return stages.secured(channel, () -> new UpgradeStep.Secured(rawStage, done.session().remotePeer(),
+                        done.session().remoteKey(), done.security()))
+                .then(Mono.create(sink -> channel.eventLoop().execute(() -> {
+                    try {
+                        sink.success(start(raw, direction, id, done.session(), done.security(), done.muxer(),
+                                done::start));
+                    } catch (RuntimeException e) {
+                        sink.error(e);
+                    }
+                })));
     }
 
     private Mono<String> muxerFor(Channel channel, boolean initiator, SecureSession secured, List<String> muxerIds) {
@@ -345,36 +386,54 @@ final class DefaultHost implements Host {
         return config.muxers().stream().filter(m -> m.protocolId().equals(protocolId)).findFirst().orElseThrow();
     }
 
-    /** Starts the muxer and registers the connection. Runs on the channel's event loop. */
-    private HostConnection open(RawConnection raw, Direction direction, SecureSession secured, String securityId,
-                                String muxerId, Function<Consumer<MuxedStream>, MuxerSession> startMuxer) {
+    /**
+     * Starts the muxer; the remote's streams wait in the connection until {@link #register} admits them. Runs on the
+     * channel's event loop.
+     */
+    private HostConnection start(RawConnection raw, Direction direction, String id, SecureSession secured,
+                                 String securityId, String muxerId,
+                                 Function<Consumer<MuxedStream>, MuxerSession> startMuxer) {
         resources.secured(raw, direction, secured.remotePeer());
-        HostConnection connection = new HostConnection(self, raw, direction, secured, securityId, muxerId,
+        HostConnection connection = new HostConnection(id, self, raw, direction, secured, securityId, muxerId,
                 config.negotiationTimeout());
-        MuxerSession session = startMuxer.apply(muxed -> accept(connection, muxed));
-        connection.attach(session);
-        PeerId remote = secured.remotePeer();
+        connection.attach(startMuxer.apply(connection::inbound));
+        return connection;
+    }
+
+    /** Adds a connection that passed every step to the host. Runs on the channel's event loop. */
+    private HostConnection register(HostConnection connection) {
+        PeerId remote = connection.remotePeer();
         peerstore.connected(remote);
-        peerstore.putPublicKey(remote, secured.remoteKey());
-        if (direction == Direction.OUTBOUND) {
-            peerstore.addAddresses(remote, List.of(raw.remoteAddress()), Peerstore.CONNECTED_ADDRESS_TTL);
+        peerstore.putPublicKey(remote, connection.remotePublicKey());
+        if (connection.direction() == Direction.OUTBOUND) {
+            peerstore.addAddresses(remote, List.of(connection.remoteAddress()), Peerstore.CONNECTED_ADDRESS_TTL);
         }
         connections.computeIfAbsent(remote, p -> ConcurrentHashMap.newKeySet()).add(connection);
+        manage(connection);
         if (stopped) {
             // Finished upgrading while the host stopped: stop() may not have seen it, so close it here.
             connection.close().subscribe(null, e -> log.debug("closing {} failed: {}", connection, e.toString()));
         }
         emit(new ConnectionEvent(ConnectionEvent.Type.OPENED, connection));
-        session.onClose().onErrorResume(e -> Mono.empty()).subscribe(null, null, () -> closed(connection));
-        log.debug("opened {} ({} + {})", connection, securityId, muxerId);
+        connection.onClose().onErrorResume(e -> Mono.empty()).subscribe(null, null, () -> closed(connection));
+        log.debug("opened {} ({} + {})", connection, connection.security(), connection.muxer());
         identify.exchange(connection).subscribe(info -> identified(connection, info), e -> {
             log.debug("identify with {} failed: {}", connection, e.toString());
             connection.identifyFailed(e);
         });
+        connection.admit(muxed -> accept(connection, muxed));
         return connection;
     }
 
+    /** Puts a new connection under the connection manager: the trimmer's count and the idle watch. */
+    private void manage(HostConnection connection) {
+        connection.opened(trimmer.now());
+        trimmer.opened();
+        IdleWatch.watch(connection, config.connectionManager(), peer -> tags.isProtected(peer, null));
+    }
+
     private void closed(HostConnection connection) {
+        trimmer.closed();
         connections.computeIfPresent(connection.remotePeer(), (p, set) -> {
             set.remove(connection);
             return set.isEmpty() ? null : set;
@@ -396,7 +455,8 @@ final class DefaultHost implements Host {
                         return;
                     }
                     StreamHandler handler = handlers.get(agreed.protocol());
-                    ReactiveStream stream = new ReactiveStream(muxed, connection, agreed.protocol(), agreed.leftover());
+                    ReactiveStream stream = connection.track(new ReactiveStream(muxed, connection, agreed.protocol(),
+                            agreed.leftover()));
                     emitStream(stream);
                     serve(stream, handler);
                 }, e -> log.debug("inbound stream on {} not negotiated: {}", connection, e.toString()));

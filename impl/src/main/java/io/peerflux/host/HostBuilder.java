@@ -1,5 +1,6 @@
 package io.peerflux.host;
 
+import io.peerflux.ConnectionGater;
 import io.peerflux.Host;
 import io.peerflux.StreamHandler;
 import io.peerflux.crypto.PrivateKey;
@@ -22,7 +23,8 @@ import java.util.Objects;
  *
  * <p>Defaults: a fresh Ed25519 identity, no listen address (dial only), agent {@code peerflux/<version>},
  * dial timeout 10 s, multistream negotiation timeout 10 s, secure handshake timeout 10 s, a peerstore of at most
- * 10,000 peers, a resource manager with {@link ResourceLimits#autoscaled()} limits.
+ * 10,000 peers, a resource manager with {@link ResourceLimits#autoscaled()} limits,
+ * {@link ConnectionManagerConfig#defaults()}, no upgrade steps.
  */
 public final class HostBuilder {
 
@@ -39,6 +41,8 @@ public final class HostBuilder {
     private int maxPeers = MemoryPeerstore.DEFAULT_MAX_PEERS;
     private ResourceLimits resourceLimits;
     private boolean resourceManagerOff;
+    private final List<UpgradeStep> upgradeSteps = new ArrayList<>();
+    private ConnectionManagerConfig connectionManager = ConnectionManagerConfig.defaults();
     private boolean built;
 
     HostBuilder() {
@@ -118,11 +122,34 @@ public final class HostBuilder {
     }
 
     /**
+     * Adds {@code step} to every connection's upgrade, after the steps and gaters added before it. See
+     * {@link UpgradeStep} for the stages, their order and their threads.
+     */
+    public HostBuilder upgradeStep(UpgradeStep step) {
+        upgradeSteps.add(Objects.requireNonNull(step, "step"));
+        return this;
+    }
+
+    /**
      * Builds the host without a resource manager: nothing is counted and nothing refused beyond each protocol's own
      * bounds. For measuring the manager's cost, or for an application that limits connections in front of the host.
      */
     public HostBuilder withoutResourceManager() {
         this.resourceManagerOff = true;
+        return this;
+    }
+
+    /**
+     * Consults {@code gater} at every dial and connection, as an {@link UpgradeStep} in the order of the
+     * {@code upgradeStep}/{@code connectionGater} calls; with several gaters, a connection must pass all of them.
+     */
+    public HostBuilder connectionGater(ConnectionGater gater) {
+        return upgradeStep(new GaterStep(Objects.requireNonNull(gater, "gater")));
+    }
+
+    /** Watermarks, grace period, idle connection and stream timeouts: see {@link ConnectionManagerConfig}. */
+    public HostBuilder connectionManager(ConnectionManagerConfig config) {
+        this.connectionManager = Objects.requireNonNull(config, "config");
         return this;
     }
 
@@ -153,7 +180,8 @@ public final class HostBuilder {
         PrivateKey key = identity != null ? identity : PrivateKey.generateEd25519();
         return new DefaultHost(new HostConfig(key, List.copyOf(transports), List.copyOf(security),
                 List.copyOf(muxers), List.copyOf(listen), new LinkedHashMap<>(handlers), agentVersion, dialTimeout,
-                negotiationTimeout, handshakeTimeout, maxPeers, hostResourceLimits()));
+                negotiationTimeout, handshakeTimeout, maxPeers, hostResourceLimits(), List.copyOf(upgradeSteps),
+                connectionManager));
     }
 
     private ResourceLimits hostResourceLimits() {

@@ -28,5 +28,7 @@ record HostConfig(
         Duration negotiationTimeout,
         Duration handshakeTimeout,
         int maxPeers,
-        ResourceLimits resourceLimits) {
+        ResourceLimits resourceLimits,
+        List<UpgradeStep> upgradeSteps,
+        ConnectionManagerConfig connectionManager) {
 }

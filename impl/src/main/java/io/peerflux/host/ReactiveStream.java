@@ -8,9 +8,11 @@ import io.peerflux.Direction;
 import io.peerflux.Stream;
 import io.peerflux.StreamResetException;
 import io.peerflux.mux.MuxedStream;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
@@ -44,6 +46,11 @@ final class ReactiveStream implements Stream, MuxedStream.Listener {
     // Send side, event loop only.
     private Sender sender;
     private boolean localClosed;
+
+    // Idle watch, event loop only: data events, those seen at the last check, and since when none came.
+    private int activity;
+    private int activitySeen;
+    private long quietSince = System.nanoTime();
 
     ReactiveStream(MuxedStream muxed, Connection connection, String protocol, ByteBuf leftover) {
         this.muxed = muxed;
@@ -144,6 +151,7 @@ final class ReactiveStream implements Stream, MuxedStream.Listener {
 
     @Override
     public void onData(ByteBuf data) {
+        activity++;
         if (receiveDone) {
             // Nobody will read it: free it and keep the remote's window open so it is not stuck.
             muxed.consumed(data.readableBytes());
@@ -179,6 +187,28 @@ final class ReactiveStream implements Stream, MuxedStream.Listener {
     public void onWritable() {
         if (sender != null) {
             sender.requestMore();
+        }
+    }
+
+    // ---- idle watch ----
+
+    /** Whether nothing was sent or received for {@code timeoutNanos} up to {@code now}, as far as checks tell. */
+    boolean idle(long now, long timeoutNanos) {
+        if (activity != activitySeen) {
+            activitySeen = activity;
+            quietSince = now;
+            return false;
+        }
+        return now - quietSince >= timeoutNanos;
+    }
+
+    /** Resets the stream at both ends; its local users get a {@link StreamResetException} caused by a timeout. */
+    void resetIdle(Duration timeout) {
+        if (resetCause == null && !(localClosed && remoteClosed)) {
+            // Before the muxer's own report of the reset, which would carry no cause.
+            onReset(StreamResetException.locally(id(), new TimeoutException("stream " + id() + " idle for "
+                    + timeout.toMillis() + " ms")));
+            muxed.reset();
         }
     }
 
@@ -337,6 +367,7 @@ final class ReactiveStream implements Stream, MuxedStream.Listener {
                 return;
             }
             requested = false;
+            activity++;
             muxed.write(buf);
             if (!flushScheduled) {
                 flushScheduled = true;

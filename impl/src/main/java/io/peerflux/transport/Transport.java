@@ -32,6 +32,15 @@ public interface Transport {
      */
     Mono<Listener> listen(Multiaddr address, PrivateKey localKey, Consumer<RawConnection> inbound);
 
+    /**
+     * Does, off the event loops, what this transport would otherwise do on first use for {@code localKey} and may
+     * fail without a spare file descriptor: load native libraries, make TLS contexts, run certificate checks. A host
+     * calls it when it starts. Nothing by default.
+     */
+    default Mono<Void> warmUp(PrivateKey localKey) {
+        return Mono.empty();
+    }
+
     /** A bound listener. */
     interface Listener {
 

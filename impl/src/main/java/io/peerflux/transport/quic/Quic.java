@@ -222,6 +222,13 @@ public final class Quic implements Transport {
         return null;
     }
 
+    /** Loads the QUIC codec's native library, makes {@code localKey}'s TLS contexts and checks its certificate. */
+    @Override
+    public Mono<Void> warmUp(PrivateKey localKey) {
+        return tls(localKey).flatMap(tls -> Mono.fromCallable(tls::checkOwnCertificate)
+                .subscribeOn(Schedulers.boundedElastic())).then();
+    }
+
     private Mono<QuicTls> tls(PrivateKey localKey) {
         if (!io.netty.handler.codec.quic.Quic.isAvailable()) {
             return Mono.error(new IllegalStateException("Netty QUIC is not available on this platform",

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * <p>No server name is sent (tls.md "Future Extensibility") and sessions are never resumed, so every handshake
  * carries both certificates.
  */
-record QuicTls(PeerId localPeer, QuicSslContext server, QuicSslContext client) {
+record QuicTls(PeerId localPeer, QuicSslContext server, QuicSslContext client, X509Certificate certificate) {
 
     /** The ALPN protocol of libp2p over QUIC. */
     static final String ALPN = "libp2p";
@@ -54,7 +54,12 @@ record QuicTls(PeerId localPeer, QuicSslContext server, QuicSslContext client) {
                 .applicationProtocols(ALPN)
                 .earlyData(false)
                 .build();
-        return new QuicTls(PeerId.fromPublicKey(hostKey.publicKey()), server, client);
+        return new QuicTls(PeerId.fromPublicKey(hostKey.publicKey()), server, client, local.certificate());
+    }
+
+    /** Checks our own certificate as a remote's is checked, for {@link Quic#warmUp}; returns its host key. */
+    PublicKey checkOwnCertificate() throws CertificateException {
+        return verify(new Certificate[] {certificate});
     }
 
     /**
