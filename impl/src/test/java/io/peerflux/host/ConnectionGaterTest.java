@@ -14,6 +14,7 @@ import io.peerflux.multiaddr.Multiaddr;
 import io.peerflux.peer.PeerId;
 import io.peerflux.protocol.echo.Echo;
 import io.peerflux.testing.Eventually;
+import io.peerflux.testing.RunningHosts;
 import io.peerflux.testing.TestHosts;
 import java.time.Duration;
 import java.util.List;
@@ -21,8 +22,8 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Mono;
 
 /**
@@ -33,17 +34,11 @@ class ConnectionGaterTest {
 
     static final Duration TIMEOUT = Duration.ofSeconds(20);
 
-    final List<Host> hosts = new CopyOnWriteArrayList<>();
-
-    @AfterEach
-    void stop() {
-        hosts.forEach(h -> h.stop().block(TIMEOUT));
-    }
+    @RegisterExtension
+    final RunningHosts hosts = new RunningHosts();
 
     Host host(UnaryOperator<HostBuilder> customize) {
-        Host host = TestHosts.tcp(customize);
-        hosts.add(host);
-        return host;
+        return hosts.tcp(customize);
     }
 
     /** {@code refused} failed with a gated dial error at {@code stage}. */

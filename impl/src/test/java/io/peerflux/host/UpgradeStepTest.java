@@ -11,6 +11,7 @@ import io.peerflux.mux.mplex.Mplex;
 import io.peerflux.protocol.echo.Echo;
 import io.peerflux.security.tls.Tls;
 import io.peerflux.testing.Eventually;
+import io.peerflux.testing.RunningHosts;
 import io.peerflux.testing.TestHosts;
 import java.time.Duration;
 import java.util.List;
@@ -19,8 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -29,17 +30,11 @@ class UpgradeStepTest {
 
     static final Duration TIMEOUT = Duration.ofSeconds(20);
 
-    final List<Host> hosts = new CopyOnWriteArrayList<>();
-
-    @AfterEach
-    void stop() {
-        hosts.forEach(h -> h.stop().block(TIMEOUT));
-    }
+    @RegisterExtension
+    final RunningHosts hosts = new RunningHosts();
 
     Host host(UnaryOperator<HostBuilder> customize) {
-        Host host = TestHosts.tcp(customize);
-        hosts.add(host);
-        return host;
+        return hosts.tcp(customize);
     }
 
     /** Records each stage as "stage:detail@thread". */
