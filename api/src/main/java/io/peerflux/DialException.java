@@ -6,7 +6,9 @@ import java.util.List;
 
 /**
  * A dial failed: the address was unreachable or refused, did not answer in time, no transport could dial it,
- * or the peer at the other end was not the one asked for. Signalled by {@code Host.connect} and {@code newStream}.
+ * the peer at the other end was not the one asked for, or a gater refused it (the cause is then a
+ * {@link ConnectionGatedException}); or it was skipped, having failed recently or being of a kind that never gets
+ * through from here. Signalled by {@code Host.connect} and {@code newStream}.
  */
 public final class DialException extends PeerfluxException {
 
@@ -32,6 +34,18 @@ public final class DialException extends PeerfluxException {
 
     public static DialException noTransport(Multiaddr address) {
         return new DialException(address, "no transport can dial " + address, null);
+    }
+
+    /** Not dialed: the address failed recently and waits {@code remaining} more before it is tried again. */
+    public static DialException backedOff(Multiaddr address, Duration remaining) {
+        return new DialException(address, "dial " + address + " skipped: backing off after failures, "
+                + remaining.toMillis() + " ms to go", null);
+    }
+
+    /** Not dialed: dials of this kind ({@code udp}, {@code ipv6}) from here almost never succeed lately. */
+    public static DialException blackHole(Multiaddr address, String kind) {
+        return new DialException(address, "dial " + address + " skipped: " + kind + " looks like a black hole here",
+                null);
     }
 
     public static DialException noAddresses(Object peer) {

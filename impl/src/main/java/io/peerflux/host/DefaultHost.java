@@ -15,7 +15,6 @@ import io.peerflux.Peerstore;
 import io.peerflux.Stream;
 import io.peerflux.StreamHandler;
 import io.peerflux.multiaddr.Multiaddr;
-import io.peerflux.multiaddr.Protocol;
 import io.peerflux.multistream.Multistream;
 import io.peerflux.mux.MuxedStream;
 import io.peerflux.mux.Muxer;
@@ -73,6 +72,7 @@ final class DefaultHost implements Host {
     private final HostResources resources;
     private final UpgradeStages stages;
     private final ConnectionTrimmer trimmer;
+    private final Dialer dialer = new Dialer(Schedulers.parallel());
     private volatile boolean stopped;
 
     DefaultHost(HostConfig config) {
@@ -136,7 +136,8 @@ final class DefaultHost implements Host {
     public Mono<Connection> connect(Multiaddr address) {
         return Mono.defer(() -> {
             PeerId expected = address.peerIdBytes().map(PeerId::fromBytes).orElse(null);
-            return expected == null ? dial(address, null) : shared(expected, () -> dial(address, expected));
+            Mono<Connection> dial = dialer.recorded(address, expected, dial(address, expected));
+            return expected == null ? dial : shared(expected, () -> dial);
         });
     }
 
@@ -147,7 +148,7 @@ final class DefaultHost implements Host {
             if (addresses.isEmpty()) {
                 return Mono.error(DialException.noAddresses(peer));
             }
-            return dialInTurn(peer, dialOrder(addresses), 0, new CopyOnWriteArrayList<>());
+            return dialer.dial(peer, addresses, address -> dial(address, peer));
         }));
     }
 
@@ -167,21 +168,6 @@ final class DefaultHost implements Host {
             Mono<Connection> once = Mono.defer(dial).doOnTerminate(() -> dialing.remove(p, self.get())).cache();
             self.set(once);
             return once;
-        });
-    }
-
-    /**
-     * Dials {@code addresses} from {@code index} on, one at a time, until one succeeds. Each failure starts the next
-     * dial; a success is never cancelled (as {@code concatMap(..).next()} would do to the dial's operators while the
-     * connection passes through them, closing it).
-     */
-    private Mono<Connection> dialInTurn(PeerId peer, List<Multiaddr> addresses, int index, List<Throwable> failures) {
-        if (index == addresses.size()) {
-            return Mono.error(() -> DialException.allFailed(peer, failures));
-        }
-        return dial(addresses.get(index), peer).onErrorResume(e -> {
-            failures.add(e);
-            return dialInTurn(peer, addresses, index + 1, failures);
         });
     }
 
@@ -287,25 +273,6 @@ final class DefaultHost implements Host {
                 .transform(dial -> Deadline.within(dial, timeout, () -> DialException.timeout(address, timeout)))
                 .onErrorMap(e -> !(e instanceof DialException), e -> DialException.failed(address, e))
                 .map(Connection.class::cast);
-    }
-
-    /**
-     * The order in which a peer's addresses are tried, one at a time, each with the full dial timeout: QUIC first (one
-     * round trip to a secured, multiplexed connection), then TCP, then WebSocket; within a kind, the peerstore's
-     * order.
-     */
-    static List<Multiaddr> dialOrder(List<Multiaddr> addresses) {
-        return addresses.stream().sorted(java.util.Comparator.comparingInt(DefaultHost::dialRank)).toList();
-    }
-
-    private static int dialRank(Multiaddr address) {
-        if (address.has(Protocol.QUIC_V1)) {
-            return 0;
-        }
-        if (address.has(Protocol.WS) || address.has(Protocol.WSS)) {
-            return 2;
-        }
-        return 1;
     }
 
     private Transport transportFor(Multiaddr address, boolean listen) {

@@ -1,11 +1,12 @@
 package io.peerflux.host;
 
 import io.netty.util.concurrent.ScheduledFuture;
+import io.peerflux.peer.PeerId;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import io.peerflux.peer.PeerId;
+import reactor.core.publisher.Mono;
 
 /**
  * Resets a connection's streams that stay idle for {@link ConnectionManagerConfig#idleStreamTimeout()}, and closes
@@ -41,7 +42,7 @@ final class IdleWatch implements Runnable {
         long period = Math.max(MIN_PERIOD_NANOS, shortest / CHECKS_PER_TIMEOUT);
         ScheduledFuture<?> checks = connection.channel().eventLoop().scheduleAtFixedRate(
                 new IdleWatch(connection, config, isProtected), period, period, TimeUnit.NANOSECONDS);
-        connection.onClose().onErrorResume(e -> reactor.core.publisher.Mono.empty())
+        connection.onClose().onErrorResume(e -> Mono.empty())
                 .subscribe(null, null, () -> checks.cancel(false));
     }
 

@@ -100,7 +100,7 @@ final class UpgradeStages {
         return new IllegalStateException("an upgrade step completed the " + stage + " stage empty");
     }
 
-    /** One stage of one connection: the steps' outcome, funnelled to the event loop. Event loop only but signals. */
+    /** One stage of one connection: the steps' signals, from any thread, acted on on the event loop. */
     private final class Run<T> implements CoreSubscriber<T> {
 
         private final Channel channel;

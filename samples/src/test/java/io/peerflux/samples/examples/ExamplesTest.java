@@ -16,6 +16,13 @@ class ExamplesTest {
         assertThat(out).contains("provider found: ", "value found: hello", "peer found: ");
     }
 
+    @Test
+    void gaterExampleRefusesTheStrangerAndTheCarefulDial() {
+        String out = capture(() -> GaterExample.main(new String[0]));
+        assertThat(out).contains("secured: INBOUND connection from ", "friend echoed 5 bytes",
+                "stranger's connection closed by the server", "careful's own gater refused the dial at DIAL");
+    }
+
     static String capture(Runnable main) {
         PrintStream original = System.out;
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
