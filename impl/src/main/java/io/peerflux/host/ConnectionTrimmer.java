@@ -14,6 +14,7 @@ import java.util.function.Supplier;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Keeps a host's connection count between the watermarks of its {@link ConnectionManagerConfig}: above the high one,
@@ -54,9 +55,14 @@ final class ConnectionTrimmer {
                 .subscribe(tick -> trimIfOver());
     }
 
+    /**
+     * Stops the checks. Cancelling a periodic task takes its executor's queue lock, which parks when contended, so it
+     * happens on a thread that may block: {@code stop} may be called on an event loop.
+     */
     void stop() {
-        if (checks != null) {
-            checks.dispose();
+        Disposable running = checks;
+        if (running != null) {
+            Schedulers.boundedElastic().schedule(running::dispose);
         }
     }
 

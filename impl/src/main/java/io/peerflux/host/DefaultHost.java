@@ -78,7 +78,8 @@ final class DefaultHost implements Host {
     DefaultHost(HostConfig config) {
         this.config = config;
         this.self = PeerId.fromPublicKey(config.identity().publicKey());
-        this.peerstore = new MemoryPeerstore(System::nanoTime, config.maxPeers(), tags::isKept);
+        this.peerstore = new MemoryPeerstore(System::nanoTime, config.maxPeers(), config.maxPeerstoreBytes(),
+                tags::isKept);
         this.identify = new Identify(this, config.identity().publicKey(), config.agentVersion());
         this.resources = new HostResources(config.resourceLimits() == null ? DefaultResourceManager.disabled()
                 : DefaultResourceManager.create(config.resourceLimits()));

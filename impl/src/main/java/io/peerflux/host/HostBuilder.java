@@ -39,6 +39,7 @@ public final class HostBuilder {
     private Duration negotiationTimeout = Duration.ofSeconds(10);
     private Duration handshakeTimeout = Duration.ofSeconds(10);
     private int maxPeers = MemoryPeerstore.DEFAULT_MAX_PEERS;
+    private long maxPeerstoreBytes = MemoryPeerstore.DEFAULT_MAX_BYTES;
     private ResourceLimits resourceLimits;
     private boolean resourceManagerOff;
     private final List<UpgradeStep> upgradeSteps = new ArrayList<>();
@@ -101,14 +102,23 @@ public final class HostBuilder {
     }
 
     /**
-     * The most peers the peerstore remembers; beyond it, the least recently used peers that are neither connected nor
-     * tagged are forgotten.
+     * The most peers the peerstore remembers (10,000 by default); beyond it, the least recently used peers that are
+     * neither connected nor tagged are forgotten.
      */
     public HostBuilder peerstoreCapacity(int maxPeers) {
-        if (maxPeers < 1) {
+        return peerstoreCapacity(maxPeers, maxPeerstoreBytes);
+    }
+
+    /**
+     * Like {@link #peerstoreCapacity(int)}, and at most {@code maxBytes} of records, estimated from what they hold (by
+     * default a sixteenth of the heap, between 4 and 256 MiB).
+     */
+    public HostBuilder peerstoreCapacity(int maxPeers, long maxBytes) {
+        if (maxPeers < 1 || maxBytes < 1) {
             throw new IllegalArgumentException("peerstoreCapacity must be positive");
         }
         this.maxPeers = maxPeers;
+        this.maxPeerstoreBytes = maxBytes;
         return this;
     }
 
@@ -180,7 +190,7 @@ public final class HostBuilder {
         PrivateKey key = identity != null ? identity : PrivateKey.generateEd25519();
         return new DefaultHost(new HostConfig(key, List.copyOf(transports), List.copyOf(security),
                 List.copyOf(muxers), List.copyOf(listen), new LinkedHashMap<>(handlers), agentVersion, dialTimeout,
-                negotiationTimeout, handshakeTimeout, maxPeers, hostResourceLimits(), List.copyOf(upgradeSteps),
+                negotiationTimeout, handshakeTimeout, maxPeers, maxPeerstoreBytes, hostResourceLimits(), List.copyOf(upgradeSteps),
                 connectionManager));
     }
 

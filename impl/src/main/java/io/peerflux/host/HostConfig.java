@@ -28,6 +28,7 @@ record HostConfig(
         Duration negotiationTimeout,
         Duration handshakeTimeout,
         int maxPeers,
+        long maxPeerstoreBytes,
         ResourceLimits resourceLimits,
         List<UpgradeStep> upgradeSteps,
         ConnectionManagerConfig connectionManager) {

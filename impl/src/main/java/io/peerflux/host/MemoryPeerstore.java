@@ -15,9 +15,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
  * A peerstore in memory, bounded so that a flood of peers cannot fill the heap:
@@ -27,8 +29,10 @@ import java.util.function.Predicate;
  *   <li>in time: a connected peer's addresses never expire; when its last connection closes, addresses learned from
  *       connections live {@link Peerstore#CONNECTED_ADDRESS_TTL} more, and its protocols and agent version
  *       {@link #GRACE}; a peer left with nothing is forgotten;</li>
- *   <li>in number: beyond {@code maxPeers}, the least recently used peers that are neither connected nor kept by the
- *       connection manager's tags are forgotten, down to nine tenths of the cap.</li>
+ *   <li>in number and in bytes: beyond {@code maxPeers}, or beyond {@code maxBytes} of records (estimated from their
+ *       contents), the least recently used peers that are neither connected nor kept by the connection manager's tags
+ *       are forgotten, down to nine tenths of the cap. A count alone is not enough: 10,000 peers each announcing
+ *       256 protocols of 234 bytes would keep 600 MB.</li>
  * </ul>
  * Expired data is swept every {@link #SWEEP_EVERY} writes. Each peer's record is replaced atomically, so readers never
  * see a half-written one.
@@ -44,6 +48,8 @@ final class MemoryPeerstore implements Peerstore {
     static final int SWEEP_EVERY = 1024;
     /** The cap when none is given: ample for a DHT server's routing table, connections and recent lookups. */
     static final int DEFAULT_MAX_PEERS = 10_000;
+    /** The byte cap when none is given: a sixteenth of the heap, between 4 and 256 MiB. */
+    static final long DEFAULT_MAX_BYTES = Math.max(4L << 20, Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 16));
     private static final long PERMANENT = Long.MAX_VALUE;
 
     /**
@@ -60,6 +66,18 @@ final class MemoryPeerstore implements Peerstore {
             return new Record(a, k, p, g, c, d, now);
         }
 
+        /** Roughly what the record holds on the heap: object headers and references, strings, address bytes. */
+        long bytes() {
+            long n = 160;
+            for (Multiaddr a : addresses.keySet()) {
+                n += 96 + a.bytes().length;
+            }
+            for (String p : protocols) {
+                n += 64 + p.length();
+            }
+            return n + (agent == null ? 0 : 56 + agent.length()) + (key == null ? 0 : 160);
+        }
+
         boolean hasLiveAddress(long now) {
             return addresses.values().stream().anyMatch(expiry -> expiry > now);
         }
@@ -70,15 +88,27 @@ final class MemoryPeerstore implements Peerstore {
     private final ReentrantLock sweeping = new ReentrantLock();
     private final LongSupplier clock;
     private final int maxPeers;
+    private final long maxBytes;
+    /** The sum of every record's {@link Record#bytes()}. */
+    private final AtomicLong bytes = new AtomicLong();
+    /**
+     * The size and bytes beyond which a write sweeps: the caps, or a tenth more than a sweep left when it could not get
+     * under them (everyone connected or kept), so that such a state does not make every write a sweep.
+     */
+    private volatile int sweepAtSize;
+    private volatile long sweepAtBytes;
     private final Predicate<PeerId> kept;
 
     /**
      * @param clock nanoseconds of a monotonic clock
      * @param kept peers whose records are never dropped (tagged or protected ones)
      */
-    MemoryPeerstore(LongSupplier clock, int maxPeers, Predicate<PeerId> kept) {
+    MemoryPeerstore(LongSupplier clock, int maxPeers, long maxBytes, Predicate<PeerId> kept) {
         this.clock = clock;
         this.maxPeers = maxPeers;
+        this.maxBytes = maxBytes;
+        this.sweepAtSize = maxPeers;
+        this.sweepAtBytes = maxBytes;
         this.kept = kept;
     }
 
@@ -203,15 +233,28 @@ final class MemoryPeerstore implements Peerstore {
         return records.size();
     }
 
-    private void update(PeerId peer, java.util.function.UnaryOperator<Record> change) {
-        boolean[] added = {false};
-        records.compute(peer, (p, r) -> {
-            added[0] = r == null;
-            return change.apply(r == null ? Record.EMPTY : r);
-        });
-        if (untilSweep.decrementAndGet() <= 0 || (added[0] && records.size() > maxPeers)) {
+    /** The estimated size of every record, together. */
+    long bytes() {
+        return bytes.get();
+    }
+
+    private void update(PeerId peer, UnaryOperator<Record> change) {
+        replace(peer, r -> change.apply(r == null ? Record.EMPTY : r));
+        if (untilSweep.decrementAndGet() <= 0 || records.size() > sweepAtSize || bytes.get() > sweepAtBytes) {
             sweep();
         }
+    }
+
+    /** Replaces {@code peer}'s record (null: none) by what {@code change} makes of it, keeping {@link #bytes} right. */
+    private Record replace(PeerId peer, UnaryOperator<Record> change) {
+        Record[] old = {null};
+        records.compute(peer, (p, r) -> {
+            old[0] = r;
+            Record next = change.apply(r);
+            bytes.addAndGet((next == null ? 0 : next.bytes()) - (r == null ? 0 : r.bytes()));
+            return next;
+        });
+        return old[0];
     }
 
     /** Drops what expired, then the least recently used peers that may go, while over the cap. */
@@ -224,8 +267,8 @@ final class MemoryPeerstore implements Peerstore {
             long now = clock.getAsLong();
             long grace = GRACE.toNanos();
             for (PeerId peer : List.copyOf(records.keySet())) {
-                records.computeIfPresent(peer, (p, r) -> {
-                    if (r.connections() > 0 || kept.test(p)) {
+                replace(peer, r -> {
+                    if (r == null || r.connections() > 0 || kept.test(peer)) {
                         return r;
                     }
                     boolean graceOver = r.disconnectedAt() == Long.MIN_VALUE || now - r.disconnectedAt() >= grace;
@@ -245,16 +288,21 @@ final class MemoryPeerstore implements Peerstore {
                             r.disconnectedAt(), r.lastUsed());
                 });
             }
-            if (records.size() > maxPeers) {
-                int excess = records.size() - maxPeers * 9 / 10;
-                records.entrySet().stream()
+            if (records.size() > maxPeers || bytes.get() > maxBytes) {
+                List<PeerId> leastRecentlyUsed = records.entrySet().stream()
                         .filter(e -> e.getValue().connections() == 0 && !kept.test(e.getKey()))
                         .sorted(Comparator.comparingLong(e -> e.getValue().lastUsed()))
-                        .limit(excess)
                         .map(Map.Entry::getKey)
-                        .toList()
-                        .forEach(p -> records.computeIfPresent(p, (k, r) -> r.connections() == 0 ? null : r));
+                        .toList();
+                for (PeerId p : leastRecentlyUsed) {
+                    if (records.size() <= maxPeers * 9 / 10 && bytes.get() <= maxBytes * 9 / 10) {
+                        break;
+                    }
+                    replace(p, r -> r == null || r.connections() > 0 ? r : null);
+                }
             }
+            sweepAtSize = Math.max(maxPeers, records.size() + maxPeers / 10);
+            sweepAtBytes = Math.max(maxBytes, bytes.get() + maxBytes / 10);
         } finally {
             sweeping.unlock();
         }

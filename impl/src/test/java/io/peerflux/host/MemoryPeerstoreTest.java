@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +23,7 @@ class MemoryPeerstoreTest {
 
     final AtomicLong clock = new AtomicLong();
     final Set<PeerId> kept = new HashSet<>();
-    MemoryPeerstore peerstore = new MemoryPeerstore(clock::get, 100_000, kept::contains);
+    MemoryPeerstore peerstore = new MemoryPeerstore(clock::get, 100_000, 1L << 30, kept::contains);
 
     static PeerId peer() {
         return PeerId.fromPublicKey(PrivateKey.generateEd25519().publicKey());
@@ -106,7 +107,7 @@ class MemoryPeerstoreTest {
 
     @Test
     void beyondTheCapTheLeastRecentlyUsedPeersThatMayGoAreForgotten() {
-        peerstore = new MemoryPeerstore(clock::get, 100, kept::contains);
+        peerstore = new MemoryPeerstore(clock::get, 100, 1L << 30, kept::contains);
         PeerId connected = peer();
         PeerId tagged = peer();
         kept.add(tagged);
@@ -118,6 +119,27 @@ class MemoryPeerstoreTest {
         }
         assertThat(peerstore.size()).isLessThanOrEqualTo(100);
         assertThat(peerstore.peers()).contains(connected, tagged);
+    }
+
+    @Test
+    void beyondTheByteCapTheLeastRecentlyUsedPeersThatMayGoAreForgotten() {
+        long cap = 4L << 20;
+        peerstore = new MemoryPeerstore(clock::get, 100_000, cap, kept::contains);
+        PeerId connected = peer();
+        peerstore.connected(connected);
+        List<String> large = IntStream.range(0, MemoryPeerstore.MAX_PROTOCOLS)
+                .mapToObj(i -> String.format("/%0233d", i)).toList();
+        peerstore.setProtocols(connected, large);
+        List<PeerId> flood = Stream.generate(MemoryPeerstoreTest::peer).limit(1_000).toList();
+        for (PeerId p : flood) {
+            clock.incrementAndGet();
+            peerstore.setProtocols(p, large);
+        }
+        assertThat(peerstore.bytes()).isLessThanOrEqualTo(cap).isGreaterThan(cap / 2);
+        assertThat(peerstore.protocols(connected)).hasSize(MemoryPeerstore.MAX_PROTOCOLS);
+        assertThat(peerstore.peers()).contains(flood.get(flood.size() - 1)).doesNotContain(flood.get(0));
+        flood.forEach(p -> peerstore.setProtocols(p, List.of()));
+        assertThat(peerstore.bytes()).as("bytes follow every change").isLessThan(cap / 10);
     }
 
     @Test
