@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * The message cache, {@code mcache} (gossipsub v1.0, "Message Cache"): recent messages in history windows, one per
- * heartbeat. {@link #gossipIds} lists the ids of the newest {@code gossipWindows} windows for IHAVE, {@link #get}
+ * heartbeat. {@link #gossipIds} lists the ids of the newest {@code gossipWindows} windows for IHAVE, {@link #getForPeer}
  * serves IWANT, and {@link #shift} drops the oldest of {@code historyWindows} windows. Bounded in count and bytes:
  * once full, a new message is not cached (it is still delivered and forwarded, only not gossiped or served).
  * Each cached message counts how often each peer asked for it, for gossipsub v1.1's IWANT retransmission limit.
@@ -63,11 +63,6 @@ final class MessageCache {
         bytes += entry.bytes;
         windows.peekFirst().add(new Slot(id, message.topic()));
         return true;
-    }
-
-    Message get(MessageId id) {
-        Entry entry = messages.get(id);
-        return entry == null ? null : entry.message;
     }
 
     /**

@@ -36,10 +36,6 @@ public final class MessageId {
         return bytes;
     }
 
-    public int length() {
-        return bytes.length;
-    }
-
     @Override
     public boolean equals(Object o) {
         return o instanceof MessageId m && m.hash == hash && Arrays.equals(m.bytes, bytes);

@@ -1,7 +1,5 @@
 package io.peerflux.pubsub;
 
-import java.util.Optional;
-
 /** The pubsub protocols a peer may speak, newest gossipsub first; what each adds to the one before. */
 public enum PubsubProtocol {
     /** gossipsub v1.2: IDONTWANT. */
@@ -22,15 +20,6 @@ public enum PubsubProtocol {
     /** The protocol id negotiated with multistream-select. */
     public String id() {
         return id;
-    }
-
-    public static Optional<PubsubProtocol> of(String id) {
-        for (PubsubProtocol p : values()) {
-            if (p.id.equals(id)) {
-                return Optional.of(p);
-            }
-        }
-        return Optional.empty();
     }
 
     boolean isGossipsub() {

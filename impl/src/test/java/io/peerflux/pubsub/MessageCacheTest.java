@@ -26,8 +26,8 @@ class MessageCacheTest {
         // Windows, newest first: {6}, {5}, {4}, {3}, {2}; 0 and 1 shifted out.
         assertThat(cache.gossipIds("a")).containsExactly(id(6), id(4));
         assertThat(cache.gossipIds("b")).containsExactly(id(5));
-        assertThat(cache.get(id(2))).isNotNull();
-        assertThat(cache.get(id(1))).isNull();
+        assertThat(cache.getForPeer(id(2), PubsubFixtures.peer(1), 1)).isNotNull();
+        assertThat(cache.getForPeer(id(1), PubsubFixtures.peer(1), 1)).isNull();
         assertThat(cache.size()).isEqualTo(5);
     }
 
