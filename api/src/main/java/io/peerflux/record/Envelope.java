@@ -27,8 +27,8 @@ import java.util.Objects;
 public final class Envelope {
 
     /**
-     * The longest envelope {@link #open} accepts. go-libp2p reads an identify message that carries one up to 8 KiB, so
-     * an envelope it sends is below that; an RSA-4096 key and signature take about 1 KiB of it.
+     * The longest envelope {@link #open} accepts. go-libp2p and js-libp2p read an identify message, which carries one,
+     * up to 8 KiB, so no envelope they accept that way is longer; an RSA-4096 key and signature take about 1 KiB.
      */
     public static final int MAX_SIZE = 8 * 1024;
 
