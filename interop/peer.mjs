@@ -265,6 +265,15 @@ const commands = {
       addrs: peer.addresses.map(a => a.multiaddr.toString())
     }
   },
+  // The signed peer record (RFC 0003) js keeps for peerId, as hex, and the addresses it marks certified; js's
+  // identify stores a record only after verifying it. envelope is null while js has none.
+  async peerRecord ({ peerId }) {
+    const peer = await node.peerStore.get(peerIdFromString(peerId))
+    return {
+      envelope: peer.peerRecordEnvelope == null ? null : Buffer.from(peer.peerRecordEnvelope).toString('hex'),
+      certifiedAddrs: peer.addresses.filter(a => a.isCertified).map(a => a.multiaddr.toString())
+    }
+  },
   async addProtocol ({ protocol }) {
     await node.handle(protocol, async (stream) => { await stream.close() })
     return {}

@@ -2,6 +2,7 @@ package io.peerflux;
 
 import io.peerflux.crypto.PublicKey;
 import io.peerflux.multiaddr.Multiaddr;
+import io.peerflux.record.PeerRecord;
 import java.util.List;
 
 /**
@@ -9,6 +10,8 @@ import java.util.List;
  *
  * @param publicKey the key the peer announced (checked against the connection's authenticated peer)
  * @param observedAddress how the peer sees our address, or {@code null}
+ * @param signedPeerRecord the peer's signed record of its addresses, verified to be its own; {@code null} if it sent
+ *     none or one that did not verify
  */
 public record IdentifyInfo(
         PublicKey publicKey,
@@ -16,7 +19,8 @@ public record IdentifyInfo(
         String agentVersion,
         List<Multiaddr> listenAddresses,
         Multiaddr observedAddress,
-        List<String> protocols) {
+        List<String> protocols,
+        PeerRecord signedPeerRecord) {
 
     public IdentifyInfo {
         listenAddresses = List.copyOf(listenAddresses);

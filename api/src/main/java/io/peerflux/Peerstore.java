@@ -3,6 +3,7 @@ package io.peerflux;
 import io.peerflux.crypto.PublicKey;
 import io.peerflux.multiaddr.Multiaddr;
 import io.peerflux.peer.PeerId;
+import io.peerflux.record.PeerRecord;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -45,6 +46,17 @@ public interface Peerstore {
     void setAgentVersion(PeerId peer, String agentVersion);
 
     Optional<String> agentVersion(PeerId peer);
+
+    /**
+     * Keeps {@code record} as its peer's certified record (RFC 0003: what the peer itself signed) unless the one kept
+     * is as new or newer. A record is forgotten with the peer's protocols and agent version.
+     *
+     * @return whether {@code record} was kept
+     */
+    boolean putCertifiedRecord(PeerRecord record);
+
+    /** The newest signed peer record {@code peer} sent, if any is kept. */
+    Optional<PeerRecord> certifiedRecord(PeerId peer);
 
     Set<PeerId> peers();
 }

@@ -11,6 +11,8 @@ import io.peerflux.multiformats.Multibase;
 import io.peerflux.multiformats.Multihash;
 import io.peerflux.multiformats.Varint;
 import io.peerflux.peer.PeerId;
+import io.peerflux.record.PeerRecord;
+import java.io.ByteArrayOutputStream;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -67,6 +69,17 @@ class FuzzSeedsTest {
             seeds.add("io.peerflux.peer.PeerIdTextFuzzerTest", id.toBase58(), id.toBase58().getBytes(UTF_8));
             seeds.add("io.peerflux.peer.PeerIdTextFuzzerTest", "cid-" + id.toBase58(), id.toCid().getBytes(UTF_8));
         }
+        PeerRecord record = PeerRecord.create(PrivateKey.unmarshal(SpecVectors.ED25519_PRIVATE), 1_700_000_000_000L,
+                List.of(Multiaddr.of(ADDRESSES.get(0)), Multiaddr.of(ADDRESSES.get(1))));
+        seeds.add("io.peerflux.record.EnvelopeFuzzerTest", "envelope", modeByte(0, record.envelope().bytes()));
+        seeds.add("io.peerflux.record.EnvelopeFuzzerTest", "payload", modeByte(1, record.envelope().payload()));
         seeds.verifyOrWrite();
+    }
+
+    private static byte[] modeByte(int mode, byte[] rest) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(mode);
+        out.writeBytes(rest);
+        return out.toByteArray();
     }
 }

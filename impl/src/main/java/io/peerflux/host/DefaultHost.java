@@ -80,7 +80,7 @@ final class DefaultHost implements Host {
         this.self = PeerId.fromPublicKey(config.identity().publicKey());
         this.peerstore = new MemoryPeerstore(System::nanoTime, config.maxPeers(), config.maxPeerstoreBytes(),
                 tags::isKept);
-        this.identify = new Identify(this, config.identity().publicKey(), config.agentVersion());
+        this.identify = new Identify(this, config.identity(), config.agentVersion());
         this.resources = new HostResources(config.resourceLimits() == null ? DefaultResourceManager.disabled()
                 : DefaultResourceManager.create(config.resourceLimits()));
         this.stages = new UpgradeStages(config.upgradeSteps(), config.handshakeTimeout());

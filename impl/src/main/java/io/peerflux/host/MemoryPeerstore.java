@@ -4,6 +4,7 @@ import io.peerflux.Peerstore;
 import io.peerflux.crypto.PublicKey;
 import io.peerflux.multiaddr.Multiaddr;
 import io.peerflux.peer.PeerId;
+import io.peerflux.record.PeerRecord;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Collections;
@@ -25,10 +26,12 @@ import java.util.function.UnaryOperator;
  * A peerstore in memory, bounded so that a flood of peers cannot fill the heap:
  * <ul>
  *   <li>per peer: at most {@link #MAX_ADDRESSES} addresses, {@link #MAX_PROTOCOLS} protocols of at most
- *       {@link #MAX_PROTOCOL_LENGTH} characters, an agent version of at most {@link #MAX_AGENT_LENGTH};</li>
+ *       {@link #MAX_PROTOCOL_LENGTH} characters, an agent version of at most {@link #MAX_AGENT_LENGTH}, one certified
+ *       record (at most {@link PeerRecord#MAX_ADDRESSES} addresses, {@link io.peerflux.record.Envelope#MAX_SIZE}
+ *       bytes);</li>
  *   <li>in time: a connected peer's addresses never expire; when its last connection closes, addresses learned from
- *       connections live {@link Peerstore#CONNECTED_ADDRESS_TTL} more, and its protocols and agent version
- *       {@link #GRACE}; a peer left with nothing is forgotten;</li>
+ *       connections live {@link Peerstore#CONNECTED_ADDRESS_TTL} more, and its protocols, agent version and
+ *       certified record {@link #GRACE}; a peer left with nothing is forgotten;</li>
  *   <li>in number and in bytes: beyond {@code maxPeers}, or beyond {@code maxBytes} of records (estimated from their
  *       contents), the least recently used peers that are neither connected nor kept by the connection manager's tags
  *       are forgotten, down to nine tenths of the cap. A count alone is not enough: 10,000 peers each announcing
@@ -43,7 +46,7 @@ final class MemoryPeerstore implements Peerstore {
     static final int MAX_PROTOCOLS = 256;
     static final int MAX_PROTOCOL_LENGTH = 256;
     static final int MAX_AGENT_LENGTH = 256;
-    /** How long a disconnected peer's protocols and agent version are kept. */
+    /** How long a disconnected peer's protocols, agent version and certified record are kept. */
     static final Duration GRACE = Duration.ofMinutes(1);
     static final int SWEEP_EVERY = 1024;
     /** The cap when none is given: ample for a DHT server's routing table, connections and recent lookups. */
@@ -57,13 +60,14 @@ final class MemoryPeerstore implements Peerstore {
      * @param connections open connections to the peer
      * @param disconnectedAt when the last one closed ({@link Long#MIN_VALUE}: never connected)
      * @param lastUsed the last write or read, for eviction beyond the cap
+     * @param certified the newest signed peer record, or null
      */
     private record Record(Map<Multiaddr, Long> addresses, PublicKey key, Set<String> protocols, String agent,
-                          int connections, long disconnectedAt, long lastUsed) {
-        static final Record EMPTY = new Record(Map.of(), null, Set.of(), null, 0, Long.MIN_VALUE, 0);
+                          int connections, long disconnectedAt, long lastUsed, PeerRecord certified) {
+        static final Record EMPTY = new Record(Map.of(), null, Set.of(), null, 0, Long.MIN_VALUE, 0, null);
 
         Record with(Map<Multiaddr, Long> a, PublicKey k, Set<String> p, String g, int c, long d, long now) {
-            return new Record(a, k, p, g, c, d, now);
+            return new Record(a, k, p, g, c, d, now, certified);
         }
 
         /** Roughly what the record holds on the heap: object headers and references, strings, address bytes. */
@@ -75,7 +79,8 @@ final class MemoryPeerstore implements Peerstore {
             for (String p : protocols) {
                 n += 64 + p.length();
             }
-            return n + (agent == null ? 0 : 56 + agent.length()) + (key == null ? 0 : 160);
+            return n + (agent == null ? 0 : 56 + agent.length()) + (key == null ? 0 : 160)
+                    + (certified == null ? 0 : 2L * certified.envelope().bytes().length + 96L * certified.addresses().size());
         }
 
         boolean hasLiveAddress(long now) {
@@ -197,6 +202,23 @@ final class MemoryPeerstore implements Peerstore {
     }
 
     @Override
+    public boolean putCertifiedRecord(PeerRecord record) {
+        boolean[] kept = {false};
+        long now = clock.getAsLong();
+        update(record.peerId(), old -> {
+            kept[0] = old.certified() == null || record.isNewerThan(old.certified());
+            return new Record(old.addresses(), old.key(), old.protocols(), old.agent(), old.connections(),
+                    old.disconnectedAt(), now, kept[0] ? record : old.certified());
+        });
+        return kept[0];
+    }
+
+    @Override
+    public Optional<PeerRecord> certifiedRecord(PeerId peer) {
+        return Optional.ofNullable(records.getOrDefault(peer, Record.EMPTY).certified());
+    }
+
+    @Override
     public Set<PeerId> peers() {
         return Set.copyOf(records.keySet());
     }
@@ -285,7 +307,7 @@ final class MemoryPeerstore implements Peerstore {
                         }
                     });
                     return new Record(Collections.unmodifiableMap(live), r.key(), Set.of(), null, 0,
-                            r.disconnectedAt(), r.lastUsed());
+                            r.disconnectedAt(), r.lastUsed(), null);
                 });
             }
             if (records.size() > maxPeers || bytes.get() > maxBytes) {

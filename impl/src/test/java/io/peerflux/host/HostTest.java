@@ -11,11 +11,13 @@ import io.peerflux.ConnectionEvent;
 import io.peerflux.DialException;
 import io.peerflux.Direction;
 import io.peerflux.Host;
+import io.peerflux.IdentifyInfo;
 import io.peerflux.NegotiationException;
 import io.peerflux.Stream;
 import io.peerflux.StreamResetException;
 import io.peerflux.multiaddr.Multiaddr;
 import io.peerflux.protocol.echo.Echo;
+import io.peerflux.record.PeerRecord;
 import io.peerflux.testing.TestHosts;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -202,14 +204,28 @@ class HostTest {
     @Test
     void identifyPushTellsConnectedPeersAboutNewProtocols() {
         Connection connection = client.connect(TestHosts.address(server)).block(TIMEOUT);
-        assertThat(connection.identify().block(TIMEOUT).protocols()).doesNotContain("/added/1.0.0");
+        IdentifyInfo first = connection.identify().block(TIMEOUT);
+        assertThat(first.protocols()).doesNotContain("/added/1.0.0");
         server.handle("/added/1.0.0", s -> Mono.empty());
         StepVerifier.create(Mono.defer(() -> connection.identify())
                         .filter(info -> info.protocols().contains("/added/1.0.0"))
                         .repeatWhenEmpty(50, r -> r.delayElements(Duration.ofMillis(100))))
-                .expectNextCount(1)
+                .assertNext(pushed -> assertThat(pushed.signedPeerRecord()).as("the push carries the signed record")
+                        .isNotNull().isEqualTo(first.signedPeerRecord()))
                 .verifyComplete();
         assertThat(client.peerstore().protocols(server.peerId())).contains("/added/1.0.0");
+    }
+
+    @Test
+    void identifyCarriesEachSidesSignedPeerRecordToTheOthersPeerstore() {
+        Connection connection = client.connect(TestHosts.address(server)).block(TIMEOUT);
+        PeerRecord serverRecord = connection.identify().block(TIMEOUT).signedPeerRecord();
+        assertThat(serverRecord.peerId()).isEqualTo(server.peerId());
+        assertThat(serverRecord.addresses()).isEqualTo(server.listenAddresses());
+        assertThat(client.peerstore().certifiedRecord(server.peerId())).contains(serverRecord);
+        eventually(() -> server.peerstore().certifiedRecord(client.peerId()).isPresent());
+        assertThat(server.peerstore().certifiedRecord(client.peerId()).get().addresses())
+                .isEqualTo(client.listenAddresses());
     }
 
     @Test

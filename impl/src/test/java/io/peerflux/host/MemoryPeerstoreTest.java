@@ -6,6 +6,7 @@ import io.peerflux.Peerstore;
 import io.peerflux.crypto.PrivateKey;
 import io.peerflux.multiaddr.Multiaddr;
 import io.peerflux.peer.PeerId;
+import io.peerflux.record.PeerRecord;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -94,6 +95,30 @@ class MemoryPeerstoreTest {
         at(Peerstore.CONNECTED_ADDRESS_TTL.plusMinutes(1));
         sweep();
         assertThat(peerstore.peers()).contains(tagged).doesNotContain(gone);
+    }
+
+    @Test
+    void theNewestCertifiedRecordIsKeptUntilTheGraceAfterTheLastConnection() {
+        PrivateKey key = PrivateKey.generateEd25519();
+        PeerId p = PeerId.fromPublicKey(key.publicKey());
+        peerstore.connected(p);
+        peerstore.addAddresses(p, List.of(A), Peerstore.CONNECTED_ADDRESS_TTL);
+        PeerRecord first = PeerRecord.create(key, 2, List.of(A));
+        assertThat(peerstore.putCertifiedRecord(first)).isTrue();
+        assertThat(peerstore.putCertifiedRecord(PeerRecord.create(key, 1, List.of(B)))).as("older").isFalse();
+        assertThat(peerstore.putCertifiedRecord(PeerRecord.create(key, 2, List.of(B)))).as("as old").isFalse();
+        assertThat(peerstore.certifiedRecord(p)).contains(first);
+        PeerRecord newer = PeerRecord.create(key, 3, List.of(B));
+        assertThat(peerstore.putCertifiedRecord(newer)).isTrue();
+        assertThat(peerstore.certifiedRecord(p)).contains(newer);
+        peerstore.disconnected(p);
+        at(MemoryPeerstore.GRACE.minusSeconds(1));
+        sweep();
+        assertThat(peerstore.certifiedRecord(p)).contains(newer);
+        at(MemoryPeerstore.GRACE);
+        sweep();
+        assertThat(peerstore.certifiedRecord(p)).isEmpty();
+        assertThat(peerstore.addresses(p)).as("addresses outlive the grace").containsExactly(A);
     }
 
     @Test

@@ -82,6 +82,13 @@ public final class JsPeer implements AutoCloseable {
         return Multiaddr.of(ready.join().get("addrs").get(0).asText());
     }
 
+    /** Every listen address of the js peer, with {@code /p2p/…}, from its ready line. */
+    public List<Multiaddr> addresses() {
+        List<Multiaddr> addresses = new java.util.ArrayList<>();
+        ready.join().get("addrs").forEach(address -> addresses.add(Multiaddr.of(address.asText())));
+        return addresses;
+    }
+
     /** The js peer's WebSocket listen address ({@code /ip4/127.0.0.1/tcp/N/ws/p2p/…}), from its ready line. */
     public Multiaddr webSocketAddress() {
         for (JsonNode address : ready.join().get("addrs")) {

@@ -3,7 +3,6 @@ package io.peerflux.protocol.identify;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.peerflux.Connection;
 import io.peerflux.Host;
@@ -11,12 +10,17 @@ import io.peerflux.IdentifyInfo;
 import io.peerflux.Peerstore;
 import io.peerflux.ProtocolViolationException;
 import io.peerflux.Stream;
+import io.peerflux.crypto.PrivateKey;
 import io.peerflux.crypto.PublicKey;
 import io.peerflux.multiaddr.Multiaddr;
 import io.peerflux.multiformats.Varint;
+import io.peerflux.peer.PeerId;
 import io.peerflux.protocol.identify.pb.IdentifyProtos;
+import io.peerflux.record.InvalidEnvelopeException;
+import io.peerflux.record.PeerRecord;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -27,6 +31,10 @@ import reactor.core.publisher.Mono;
  * identify ({@code /ipfs/id/1.0.0}) and identify push ({@code /ipfs/id/push/1.0.0}), libp2p/specs
  * identify/README.md: each side sends a uvarint-length-prefixed {@code Identify} protobuf and closes the stream.
  * Records that name another key than the connection's authenticated peer are rejected.
+ *
+ * <p>Each record carries our signed peer record (RFC 0003) of our listen addresses, {@code signedPeerRecord}; one
+ * received is verified, and kept in the peerstore as the peer's certified record when it is the peer's own and newer
+ * than the one kept. One that does not verify is left out with a debug log line: the rest of the record still counts.
  */
 public final class Identify {
 
@@ -41,13 +49,15 @@ public final class Identify {
     private static final Logger log = LoggerFactory.getLogger(Identify.class);
 
     private final Host host;
-    private final PublicKey localKey;
+    private final PrivateKey identity;
     private final String agentVersion;
+    /** Our signed peer record, made again when our listen addresses change; guarded by this. */
+    private PeerRecord ownRecord;
 
-    /** Identify for {@code host}, whose identity is {@code localKey}, announcing {@code agentVersion}. */
-    public Identify(Host host, PublicKey localKey, String agentVersion) {
+    /** Identify for {@code host}, whose identity is {@code identity}, announcing {@code agentVersion}. */
+    public Identify(Host host, PrivateKey identity, String agentVersion) {
         this.host = host;
-        this.localKey = localKey;
+        this.identity = identity;
         this.agentVersion = agentVersion;
     }
 
@@ -82,14 +92,41 @@ public final class Identify {
         IdentifyProtos.Identify.Builder record = IdentifyProtos.Identify.newBuilder()
                 .setProtocolVersion(PROTOCOL_VERSION)
                 .setAgentVersion(agentVersion)
-                .setPublicKey(ByteString.copyFrom(localKey.marshal()))
+                .setPublicKey(ByteString.copyFrom(identity.publicKey().marshal()))
                 .setObservedAddr(ByteString.copyFrom(connection.remoteAddress().bytes()));
         host.listenAddresses().forEach(a -> record.addListenAddrs(ByteString.copyFrom(a.bytes())));
         host.protocols().stream().sorted().forEach(record::addProtocols);
+        PeerRecord signed = ownRecord();
+        if (signed != null) {
+            record.setSignedPeerRecord(ByteString.copyFrom(signed.envelope().bytes()));
+        }
         byte[] message = record.build().toByteArray();
         ByteBuf out = Unpooled.buffer(Varint.size(message.length) + message.length);
         Varint.write(message.length, out);
         return out.writeBytes(message);
+    }
+
+    /**
+     * Returns our signed peer record of (at most {@link PeerRecord#MAX_ADDRESSES} of) our listen addresses, signed
+     * again only when they changed; null if they do not fit in an envelope. Its sequence number is the unix time in
+     * nanoseconds (as go-libp2p's), and always above the previous one's, so that it grows across restarts too.
+     */
+    private synchronized PeerRecord ownRecord() {
+        List<Multiaddr> addresses = host.listenAddresses().stream().limit(PeerRecord.MAX_ADDRESSES).toList();
+        if (ownRecord == null || !ownRecord.addresses().equals(addresses)) {
+            Instant now = Instant.now();
+            long seq = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+            if (ownRecord != null && Long.compareUnsigned(seq, ownRecord.seq()) <= 0) {
+                seq = ownRecord.seq() + 1;
+            }
+            try {
+                ownRecord = PeerRecord.create(identity, seq, addresses);
+            } catch (IllegalArgumentException e) {
+                log.debug("identify sends no signed peer record: {}", e.getMessage());
+                return null;
+            }
+        }
+        return ownRecord;
     }
 
     /**
@@ -142,11 +179,29 @@ public final class Identify {
             Multiaddr observed = record.hasObservedAddr() ? parseOrNull(record.getObservedAddr()) : null;
             PublicKey key = record.hasPublicKey() ? PublicKey.unmarshal(record.getPublicKey().toByteArray())
                     : authenticated;
+            PeerRecord signed = record.hasSignedPeerRecord()
+                    ? signedPeerRecord(record.getSignedPeerRecord(), authenticated) : null;
             return new IdentifyInfo(key,
                     record.getProtocolVersion(), record.getAgentVersion(), listen, observed,
-                    record.getProtocolsList());
+                    record.getProtocolsList(), signed);
         } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
             throw ProtocolViolationException.stream(PROTOCOL_ID, "malformed record: " + e.getMessage());
+        }
+    }
+
+    /** Opens a signed peer record, which must be the authenticated peer's own; null (and a debug line) if not. */
+    private static PeerRecord signedPeerRecord(ByteString envelope, PublicKey authenticated) {
+        try {
+            PeerRecord record = PeerRecord.open(envelope.toByteArray());
+            if (!record.peerId().matches(authenticated)) {
+                log.debug("ignoring the signed peer record of {} sent by {}", record.peerId(),
+                        PeerId.fromPublicKey(authenticated));
+                return null;
+            }
+            return record;
+        } catch (InvalidEnvelopeException e) {
+            log.debug("ignoring a signed peer record ({}): {}", e.reason(), e.getMessage());
+            return null;
         }
     }
 
@@ -169,5 +224,8 @@ public final class Identify {
                 Peerstore.CONNECTED_ADDRESS_TTL);
         host.peerstore().setProtocols(connection.remotePeer(), info.protocols());
         host.peerstore().setAgentVersion(connection.remotePeer(), info.agentVersion());
+        if (info.signedPeerRecord() != null) {
+            host.peerstore().putCertifiedRecord(info.signedPeerRecord());
+        }
     }
 }
