@@ -26,7 +26,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,6 +58,8 @@ class MplexInteropTest {
     JsPeer js;
     Host host;
     volatile CompletableFuture<Long> sinkReceived = new CompletableFuture<>();
+    /** What the sink handler's stream went through, for the failure message of the js-dials-Java slow reader. */
+    volatile SinkTrace sinkTrace = new SinkTrace();
 
     @BeforeAll
     void start() throws Exception {
@@ -68,8 +69,22 @@ class MplexInteropTest {
                 .security(Noise.create())
                 .muxer(Mplex.create())
                 .handle(Echo.PROTOCOL_ID, Echo.handler())
-                .handle(InteropTest.SINK, stream -> slowly(stream.receive()).reduce(0L, Long::sum)
-                        .doOnNext(n -> sinkReceived.complete(n)).then())
+                .handle(InteropTest.SINK, stream -> {
+                    SinkTrace trace = sinkTrace.start(stream);
+                    Flux<ByteBuf> received = stream.receive()
+                            .doOnSubscribe(s -> trace.event("receive() subscribed"))
+                            .doOnCancel(() -> trace.event("receive() cancelled"));
+                    return slowly(received).reduce(0L, Long::sum)
+                            .doOnNext(n -> sinkReceived.complete(n))
+                            .doOnEach(signal -> {
+                                if (signal.isOnError()) {
+                                    trace.event("failed: " + SinkTrace.causes(signal.getThrowable()));
+                                } else if (signal.isOnComplete()) {
+                                    trace.event("completed");
+                                }
+                            })
+                            .then();
+                })
                 .listen(Multiaddr.of("/ip4/127.0.0.1/tcp/0"))
                 .build();
         host.start().block(TIMEOUT);
@@ -96,6 +111,44 @@ class MplexInteropTest {
         byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
+    }
+
+    /**
+     * A diagnostic: when the sink handler's stream started, when its reader subscribed, and how it ended (its
+     * terminal signal, a reset's cause, a cancelled receive), in milliseconds from the handler's start.
+     */
+    static final class SinkTrace {
+        private final java.util.Queue<String> events = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        private volatile long start;
+
+        SinkTrace start(Stream stream) {
+            start = System.nanoTime();
+            events.add("handler started on " + stream);
+            return this;
+        }
+
+        void event(String what) {
+            events.add("+" + (System.nanoTime() - start) / 1_000_000 + " ms " + what);
+        }
+
+        static String causes(Throwable error) {
+            StringBuilder out = new StringBuilder(String.valueOf(error));
+            for (Throwable cause = error.getCause(); cause != null; cause = cause.getCause()) {
+                out.append(" <- ").append(cause);
+            }
+            return out.toString();
+        }
+
+        @Override
+        public String toString() {
+            return events.isEmpty() ? "no sink stream reached the handler" : String.join("; ", events);
+        }
+    }
+
+    /** The sink handler's trace and the host's resource usage, for a failure message. */
+    String sinkDiagnosis() {
+        return "Java's sink: " + sinkTrace + "; " + host.resourceManager() + ", js's peer scope "
+                + host.resourceManager().peer(js.peerId());
     }
 
     static void report(String direction, BufferMemory memory) {
@@ -239,13 +292,16 @@ class MplexInteropTest {
         void slowJavaReaderHoldsJsBackWithoutReset() throws Exception {
             js.command("echo", to("bytes", InteropTest.WARM_UP), TIMEOUT);
             sinkReceived = new CompletableFuture<>();
+            sinkTrace = new SinkTrace();
             try (BufferMemory memory = BufferMemory.sample()) {
                 JsonNode reply = js.command("sink", to("bytes", BULK), Duration.ofMinutes(2));
                 report("js dials Java", memory);
-                assertThat(reply.get("millis").asLong()).as("js send time, held back by the stalled reader")
+                assertThat(reply.get("millis").asLong())
+                        .as(() -> "js send time, held back by the stalled reader. " + sinkDiagnosis())
                         .isGreaterThanOrEqualTo(STALL.toMillis());
             }
-            assertThat(sinkReceived.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(BULK);
+            assertThat(sinkReceived).as(MplexInteropTest.this::sinkDiagnosis).succeedsWithin(TIMEOUT)
+                    .isEqualTo((long) BULK);
         }
     }
 }
