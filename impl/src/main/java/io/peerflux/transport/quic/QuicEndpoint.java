@@ -90,7 +90,8 @@ final class QuicEndpoint {
         return Mono.fromCallable(this::codecs)
                 .subscribeOn(Schedulers.boundedElastic())
                 .flatMap(codecs -> Mono.create(sink -> {
-                    ChannelFuture bound = new Bootstrap()
+                    ChannelFuture bound = loops.dontFragment(new Bootstrap(), local.getAddress()
+                                    instanceof java.net.Inet6Address)
                             .group(loops.group())
                             .channel(loops.datagramType())
                             .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)

@@ -1,7 +1,10 @@
 package io.peerflux.transport.quic;
 
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.handler.codec.quic.EpollQuicUtils;
 import io.netty.handler.codec.quic.SegmentedDatagramPacketAllocator;
 import reactor.netty.resources.LoopResources;
@@ -18,8 +21,16 @@ final class QuicLoops {
         static final QuicLoops SHARED = new QuicLoops();
     }
 
-    private final EventLoopGroup group;
     private static final int SEGMENTS_PER_SEND = 16;
+    /** {@code IP_MTU_DISCOVER} and {@code IPV6_MTU_DISCOVER} (linux/in.h, linux/in6.h). */
+    private static final ChannelOption<Integer> IP_MTU_DISCOVER = new IntegerUnixChannelOption("IP_MTU_DISCOVER",
+            0, 10);
+    private static final ChannelOption<Integer> IPV6_MTU_DISCOVER = new IntegerUnixChannelOption("IPV6_MTU_DISCOVER",
+            41, 23);
+    /** {@code IP_PMTUDISC_PROBE} (and {@code IPV6_PMTUDISC_PROBE}): set DF, never fragment, ignore cached PMTU. */
+    private static final int PMTUDISC_PROBE = 3;
+
+    private final EventLoopGroup group;
 
     private final Class<? extends DatagramChannel> datagramType;
     private final SegmentedDatagramPacketAllocator datagramAllocator;
@@ -51,5 +62,22 @@ final class QuicLoops {
      */
     SegmentedDatagramPacketAllocator datagramAllocator() {
         return datagramAllocator;
+    }
+
+    /**
+     * Sets Don't Fragment on a QUIC socket (epoll only; NIO cannot, and sends no segmented batches either). RFC 9000
+     * section 14 requires it, and path MTU discovery depends on it: Linux otherwise fragments a single datagram
+     * larger than the outgoing link's MTU, so a probe of {@code QuicEndpoint}'s largest size gets through a link
+     * with a smaller MTU (a VXLAN overlay's 1450 bytes, WireGuard's 1420) and quiche adopts that size; every
+     * segmented send of that size then fails with EMSGSIZE (the kernel does not fragment those), and the connection
+     * crawls on retransmissions of single packets. With DF the oversized probe is lost and the size stays below
+     * the path's MTU.
+     */
+    Bootstrap dontFragment(Bootstrap bootstrap, boolean ipv6) {
+        if (datagramAllocator == SegmentedDatagramPacketAllocator.NONE) {
+            return bootstrap;
+        }
+        bootstrap.option(IP_MTU_DISCOVER, PMTUDISC_PROBE);
+        return ipv6 ? bootstrap.option(IPV6_MTU_DISCOVER, PMTUDISC_PROBE) : bootstrap;
     }
 }

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicPathEvent;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -283,6 +284,15 @@ final class QuicSession extends ChannelInboundHandlerAdapter implements RawConne
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         log.debug("{}: {}", channel, event);
+        if (event instanceof QuicPathEvent.PeerMigrated) {
+            // The remote's address changed (a NAT that forgot its mapping gave it a new port) and quiche moved the
+            // connection to the new path. quiche (0.24.5 in Netty 4.2.18) never retransmits what was in flight on
+            // the old path (cloudflare/quiche#2452): a stream we were sending on keeps a hole the remote waits for,
+            // and stalls with no error while other traffic keeps the connection alive. Close the connection instead,
+            // so its streams fail at once and the application can reconnect.
+            log.debug("{}: the remote's address changed, closing", channel);
+            ctx.executor().execute(() -> channel.close(true, 0, Unpooled.EMPTY_BUFFER));
+        }
     }
 
     @Override
