@@ -9,7 +9,8 @@ import java.util.Map;
  *
  * <p>Scopes: {@code system} holds everything; {@code transient} holds inbound connections until their peer is
  * authenticated and streams until their protocol is negotiated; a {@code peer} scope holds that peer's connections,
- * streams and buffer memory; a {@code protocol} scope holds the negotiated streams of one protocol id.
+ * streams and buffer memory; a {@code protocol} scope holds the negotiated streams of one protocol id; a
+ * {@code service} scope holds the state of a host-wide service, such as the DHT's stores.
  */
 public interface ResourceManager {
 
@@ -31,6 +32,15 @@ public interface ResourceManager {
 
     /** Every protocol with negotiated streams now. */
     Map<String, ResourceUsage> protocols();
+
+    /**
+     * The memory of the service named {@code name} (e.g. {@code kad}): one scope per name, under the system scope. The
+     * names are the host's services' own, never a remote's input.
+     */
+    ServiceMemory service(String name);
+
+    /** Every service scope and what it holds now. */
+    Map<String, ResourceUsage> services();
 
     /** How many reservations were refused since the host was built. */
     long refusals();

@@ -7,6 +7,7 @@ import io.peerflux.multiaddr.Multiaddr;
 import io.peerflux.multiformats.Multihash;
 import io.peerflux.peer.PeerId;
 import io.peerflux.peer.PeerInfo;
+import io.peerflux.resource.ServiceMemory;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -154,6 +155,12 @@ public final class KadNode {
      * @param now the time the node starts, epoch nanoseconds
      */
     public KadNode(PeerId self, KademliaConfig config, Network network, RandomGenerator random, long now) {
+        this(self, config, network, random, now, ServiceMemory.UNLIMITED);
+    }
+
+    /** Like the other constructor, with the stores' memory reserved in {@code memory} (the host's resource manager). */
+    public KadNode(PeerId self, KademliaConfig config, Network network, RandomGenerator random, long now,
+                   ServiceMemory memory) {
         this.self = self;
         this.selfId = KadId.of(self.bytes());
         this.config = config;
@@ -165,8 +172,8 @@ public final class KadNode {
         this.known = new KnownPeers(MAX_REMEMBERED, config.initialRequestTimeout().toNanos(),
                 config.minRequestTimeout().toNanos(), config.requestTimeout().toNanos());
         this.providers = new ProviderStore(config.maxProviderRecords(), config.maxProvidersPerKey(),
-                config.providerTtl().toNanos());
-        this.records = new RecordStore(config.maxRecords(), config.maxRecordBytes());
+                config.providerTtl().toNanos(), memory);
+        this.records = new RecordStore(config.maxRecords(), config.maxRecordBytes(), memory);
         this.validators = config.validators();
         this.nextMaintenance = now + MAINTENANCE_PERIOD;
         this.nextCollect = now + COLLECT_PERIOD;

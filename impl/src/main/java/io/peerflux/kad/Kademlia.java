@@ -61,6 +61,8 @@ public final class Kademlia {
      * addresses (and, later, connection trimming spares them).
      */
     public static final String TABLE_TAG = "kad";
+    /** The DHT's service scope in the host's resource manager, where its stores reserve their memory. */
+    public static final String SERVICE = "kad";
     static final int TABLE_TAG_VALUE = 5;
     /** An outbound stream kept for reuse is closed after this long unused. */
     static final Duration OUTBOUND_IDLE = Duration.ofSeconds(30);
@@ -86,7 +88,8 @@ public final class Kademlia {
         this.host = host;
         this.config = config;
         this.loop = Schedulers.newSingle("peerflux-kad");
-        this.node = new KadNode(host.peerId(), config, new HostNetwork(), new SplittableRandom(), now());
+        this.node = new KadNode(host.peerId(), config, new HostNetwork(), new SplittableRandom(), now(),
+                host.resourceManager().service(SERVICE));
         this.server = serves(config.mode());
     }
 

@@ -1,6 +1,7 @@
 package io.peerflux.kad;
 
 import io.peerflux.peer.PeerId;
+import io.peerflux.resource.ServiceMemory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -12,7 +13,9 @@ import java.util.Map;
  * Provider records (kad-dht spec, "Content provider advertisement and discovery"): which peers provide each key, each
  * until its expiry (48 h after it was added by default). Bounded by the number of records and per key; a full store
  * turns new records away until {@link #collect} frees room, so an attacker cannot push out what honest peers stored.
- * A key already at its per-key cap replaces its record closest to expiry.
+ * A key already at its per-key cap replaces its record closest to expiry. Each record also reserves
+ * {@link #RECORD_BYTES} from the store's {@link ServiceMemory} (the host's resource manager), and is turned away when
+ * refused.
  *
  * <p>Compact on purpose: a record is a reference to an interned {@link PeerId} and an expiry in seconds, in arrays
  * per key. A state machine: one thread, no I/O, time (epoch nanoseconds) as an argument.
@@ -52,10 +55,16 @@ public final class ProviderStore {
     }
 
     private static final long EPOCH_2020 = 1_577_836_800L;
+    /**
+     * What a record costs on the heap, a key's map entry and arrays shared among its records included (one provider
+     * per key, the worst case: 1,000,000 such records take about 190 MiB).
+     */
+    static final long RECORD_BYTES = 200;
 
     private final int maxRecords;
     private final int maxPerKey;
     private final long ttl;
+    private final ServiceMemory memory;
     private final Map<ByteKey, Providers> byKey = new HashMap<>();
     /** One instance per provider, so that a peer providing many keys costs one id. */
     private final Map<PeerId, Provider> interned = new HashMap<>();
@@ -67,9 +76,15 @@ public final class ProviderStore {
      * @param ttl how long a record lives, in nanoseconds
      */
     public ProviderStore(int maxRecords, int maxPerKey, long ttl) {
+        this(maxRecords, maxPerKey, ttl, ServiceMemory.UNLIMITED);
+    }
+
+    /** Like {@link #ProviderStore(int, int, long)}, each record reserving {@link #RECORD_BYTES} of {@code memory}. */
+    public ProviderStore(int maxRecords, int maxPerKey, long ttl, ServiceMemory memory) {
         this.maxRecords = maxRecords;
         this.maxPerKey = maxPerKey;
         this.ttl = ttl;
+        this.memory = memory;
     }
 
     /**
@@ -99,7 +114,7 @@ public final class ProviderStore {
                 return true;
             }
         }
-        if (records >= maxRecords) {
+        if (records >= maxRecords || !memory.reserve(RECORD_BYTES)) {
             return false;
         }
         if (set == null) {
@@ -145,6 +160,7 @@ public final class ProviderStore {
             }
         }
         records -= removed;
+        memory.release(removed * RECORD_BYTES);
         return removed;
     }
 

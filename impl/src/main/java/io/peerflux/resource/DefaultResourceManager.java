@@ -37,6 +37,7 @@ public final class DefaultResourceManager implements ResourceManager {
     private final Scope transientScope;
     private final ConcurrentHashMap<PeerId, Holder> peers = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Holder> protocols = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Scope> services = new ConcurrentHashMap<>();
     /** Unauthenticated inbound connections that may be evicted, oldest first; at most the transient inbound cap. */
     private final LinkedHashSet<Conn> pending = new LinkedHashSet<>();
 
@@ -177,6 +178,33 @@ public final class DefaultResourceManager implements ResourceManager {
     public Map<String, ResourceUsage> protocols() {
         Map<String, ResourceUsage> out = new HashMap<>();
         protocols.forEach((protocol, holder) -> out.put(protocol, holder.scope.usage()));
+        return out;
+    }
+
+    @Override
+    public ServiceMemory service(String name) {
+        Scope scope = services.computeIfAbsent(name, n -> new Scope("service", "service " + n, false,
+                ScopeLimit.UNLIMITED, log));
+        Scope[] path = {scope, system};
+        return new ServiceMemory() {
+            @Override
+            public boolean reserve(long bytes) {
+                return !enabled || Scope.reserveAll(path, Scope.MEMORY, bytes, false) == null;
+            }
+
+            @Override
+            public void release(long bytes) {
+                if (enabled) {
+                    Scope.releaseAll(path, Scope.MEMORY, bytes);
+                }
+            }
+        };
+    }
+
+    @Override
+    public Map<String, ResourceUsage> services() {
+        Map<String, ResourceUsage> out = new HashMap<>();
+        services.forEach((name, scope) -> out.put(name, scope.usage()));
         return out;
     }
 

@@ -7,6 +7,7 @@ import io.peerflux.multiaddr.Multiaddr;
 import io.peerflux.multiformats.Multihash;
 import io.peerflux.peer.PeerId;
 import io.peerflux.peer.PeerInfo;
+import io.peerflux.resource.ServiceMemory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,6 +28,30 @@ final class KadFixtures {
     static final long SECOND = 1_000_000_000L;
 
     private KadFixtures() {}
+
+    /** A service budget of {@code cap} bytes that counts what is held, as a resource manager's scope would. */
+    static final class Budget implements ServiceMemory {
+        final long cap;
+        long held;
+
+        Budget(long cap) {
+            this.cap = cap;
+        }
+
+        @Override
+        public boolean reserve(long bytes) {
+            if (held + bytes > cap) {
+                return false;
+            }
+            held += bytes;
+            return true;
+        }
+
+        @Override
+        public void release(long bytes) {
+            held -= bytes;
+        }
+    }
 
     /** A peer id as sha2-256 multihash of random bytes: valid, and cheap (no key to decode). */
     static PeerId peer(Random random) {

@@ -123,6 +123,9 @@ class KademliaTest {
         Cid cid = Cid.v1(Cid.RAW, Multihash.sha256("provided".getBytes(StandardCharsets.UTF_8)));
         int stored = dhts.get(4).provide(cid).block(WAIT);
         assertThat(stored).isGreaterThanOrEqualTo(NODES / 2);
+        assertThat(hosts).as("the stores reserve their memory in the host's resource manager")
+                .anySatisfy(h -> assertThat(h.resourceManager().services().get(Kademlia.SERVICE).memory())
+                        .isGreaterThanOrEqualTo(ProviderStore.RECORD_BYTES));
         PeerInfo provider = dhts.get(9).findProviders(cid).blockFirst(WAIT);
         assertThat(provider.peerId()).isEqualTo(hosts.get(4).peerId());
     }

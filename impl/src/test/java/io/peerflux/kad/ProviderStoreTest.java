@@ -109,4 +109,18 @@ class ProviderStoreTest {
         assertThat(store.providers(new byte[] {1, 2, 3}, T0, 10)).containsExactly(peers.get(0));
         assertThat(store.keys()).isEqualTo(1);
     }
+
+    @Test
+    void eachRecordReservesItsBytesAndABudgetThatRefusesTurnsRecordsAway() {
+        KadFixtures.Budget budget = new KadFixtures.Budget(2 * ProviderStore.RECORD_BYTES);
+        ProviderStore store = new ProviderStore(100, 10, TTL, budget);
+        assertThat(store.add(bytes("a"), peers.get(0), T0)).isTrue();
+        assertThat(store.add(bytes("b"), peers.get(1), T0)).isTrue();
+        assertThat(store.add(bytes("c"), peers.get(2), T0)).isFalse();
+        assertThat(store.add(bytes("a"), peers.get(0), T0 + SECOND)).as("a renewal costs nothing").isTrue();
+        assertThat(budget.held).isEqualTo(2 * ProviderStore.RECORD_BYTES);
+        store.collect(T0 + TTL);
+        assertThat(budget.held).isEqualTo(ProviderStore.RECORD_BYTES);
+        assertThat(store.add(bytes("c"), peers.get(2), T0 + TTL)).isTrue();
+    }
 }

@@ -59,4 +59,19 @@ class RecordStoreTest {
         assertThat(store.get(bytes("k"), 0).value()).isEqualTo(bytes("987654321"));
         assertThat(store.bytes()).isEqualTo(10);
     }
+
+    @Test
+    void reservesWhatItHoldsAndTurnsAwayWhatItsBudgetRefuses() {
+        KadFixtures.Budget budget = new KadFixtures.Budget(12);
+        RecordStore store = new RecordStore(10, 1_000, budget);
+        assertThat(store.put(bytes("k1"), bytes("abcd"), 0, 100)).isTrue();
+        assertThat(store.put(bytes("k2"), bytes("abcdefghij"), 0, 200)).isFalse();
+        assertThat(store.get(bytes("k2"), 0)).isNull();
+        assertThat(store.put(bytes("k2"), bytes("abcd"), 0, 200)).isTrue();
+        assertThat(budget.held).isEqualTo(12).isEqualTo(store.bytes());
+        store.put(bytes("k1"), bytes("a"), 0, 100); // a smaller value gives back the difference
+        assertThat(budget.held).isEqualTo(9).isEqualTo(store.bytes());
+        store.collect(300);
+        assertThat(budget.held).isZero();
+    }
 }

@@ -100,6 +100,23 @@ class DefaultResourceManagerTest {
     }
 
     @Test
+    void aServiceReservesInItsScopeAndTheSystemsUpToTheSystemMemoryLimit() {
+        DefaultResourceManager rm = manager(open().withSystem(ScopeLimit.UNLIMITED.withMemory(1000)));
+        ServiceMemory kad = rm.service("kad");
+        assertThat(kad.reserve(600)).isTrue();
+        StreamResources stream = rm.openOutbound(ALICE, false).openStream(Direction.OUTBOUND, 300);
+        assertThat(kad.reserve(200)).as("the system's memory is shared with connections").isFalse();
+        assertThat(kad.reserve(100)).isTrue();
+        assertThat(rm.services()).containsEntry("kad", new ResourceUsage(0, 0, 0, 0, 700, 0));
+        assertThat(rm.system().memory()).isEqualTo(1000);
+        kad.release(700);
+        stream.close();
+        assertThat(rm.services().get("kad")).isEqualTo(ResourceUsage.ZERO);
+        assertThat(rm.service("kad").reserve(1000)).as("one scope per name").isTrue();
+        assertThat(rm.services()).hasSize(1);
+    }
+
+    @Test
     void theTotalLimitCountsBothDirections() {
         DefaultResourceManager rm = manager(open().withSystem(ScopeLimit.UNLIMITED.withConns(2, 2, 3)));
         rm.openInbound(null, false, () -> { });
