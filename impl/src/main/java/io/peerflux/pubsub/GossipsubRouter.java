@@ -307,9 +307,9 @@ public final class GossipsubRouter {
     }
 
     /**
-     * The heartbeat (gossipsub v1.0 "Heartbeat", with v1.1's additions): penalises broken IWANT promises, keeps each
-     * mesh within {@code D_lo..D_hi} with its outbound quota, grafts opportunistically, keeps fanouts, emits gossip
-     * and shifts the message cache.
+     * The heartbeat (gossipsub v1.0 "Heartbeat", with v1.1's additions): refreshes the score, penalises broken IWANT
+     * promises, keeps each mesh within {@code D_lo..D_hi} with its outbound quota, grafts opportunistically, keeps
+     * fanouts, emits gossip and shifts the message cache.
      */
     public void heartbeat(long now) {
         heartbeats++;

@@ -160,7 +160,7 @@ public final class PeerScoring implements PeerScore {
 
     @Override
     public void refresh(long now) {
-        long intervals = (now - lastDecay) / decayNanos;
+        long intervals = Math.max(0, (now - lastDecay) / decayNanos);
         lastDecay += intervals * decayNanos;
         Iterator<Map.Entry<PeerId, PeerStats>> it = peers.entrySet().iterator();
         while (it.hasNext()) {
