@@ -39,13 +39,4 @@ public final class IpRange {
         int mask = (0xff << (8 - rest)) & 0xff;
         return rest == 0 || ((a[full] ^ base[full]) & mask) == 0;
     }
-
-    @Override
-    public String toString() {
-        try {
-            return InetAddress.getByAddress(base).getHostAddress() + "/" + prefixLength;
-        } catch (java.net.UnknownHostException e) {
-            throw new AssertionError(e);
-        }
-    }
 }
