@@ -25,7 +25,7 @@ import java.util.function.Consumer;
  * {@code max_idontwant_messages} 1000 ids heeded per peer per heartbeat, each for 3 heartbeats.
  *
  * <p><b>Score thresholds</b> (v1.1 "Score Thresholds"), all 0: with {@link PeerScore#NONE} every peer scores 0 and
- * passes them.
+ * passes them. They must satisfy graylist ≤ publish ≤ gossip ≤ 0 ≤ acceptPX, opportunisticGraft.
  *
  * <p><b>Bounds on what peers can make us keep.</b> Each is a count; past it the documented thing happens.
  * <ul>
@@ -314,6 +314,11 @@ public final class GossipsubConfig implements Cloneable {
             if (t.isNegative() || t.isZero()) {
                 throw new IllegalArgumentException("durations must be positive");
             }
+        }
+        if (!(graylistThreshold <= publishThreshold && publishThreshold <= gossipThreshold && gossipThreshold <= 0
+                && acceptPXThreshold >= 0 && opportunisticGraftThreshold >= 0)) {
+            throw new IllegalArgumentException(
+                    "need graylist <= publish <= gossip <= 0 <= acceptPX, opportunisticGraft thresholds");
         }
         if (maxMessageSize < 1 || maxRpcSize < maxMessageSize || maxIHaveLength < 1 || maxIHaveMessages < 0
                 || gossipRetransmission < 0 || prunePeers < 0 || maxIDontWantMessages < 0 || maxRpcEntries < 1

@@ -162,6 +162,7 @@ public final class GossipsubRouter {
             return false;
         }
         peers.put(peer, new PeerState(peer, protocol, outbound, config.directPeers().contains(peer)));
+        score.connected(peer);
         if (!subscriptions.isEmpty()) {
             Pending out = pending(peer);
             subscriptions.forEach(t -> out.subscriptions.add(new Rpc.Subscription(true, t)));
@@ -189,6 +190,7 @@ public final class GossipsubRouter {
         });
         fanout.values().forEach(members -> members.remove(peer));
         pending.remove(peer);
+        score.disconnected(peer, now);
     }
 
     /** Handles one RPC from {@code from}; an RPC from a peer not {@link #addPeer added} is ignored. */
@@ -305,12 +307,13 @@ public final class GossipsubRouter {
     }
 
     /**
-     * The heartbeat (gossipsub v1.0 "Heartbeat", with v1.1's additions): penalises broken IWANT promises, keeps each
-     * mesh within {@code D_lo..D_hi} with its outbound quota, grafts opportunistically, keeps fanouts, emits gossip
-     * and shifts the message cache.
+     * The heartbeat (gossipsub v1.0 "Heartbeat", with v1.1's additions): refreshes the score, penalises broken IWANT
+     * promises, keeps each mesh within {@code D_lo..D_hi} with its outbound quota, grafts opportunistically, keeps
+     * fanouts, emits gossip and shifts the message cache.
      */
     public void heartbeat(long now) {
         heartbeats++;
+        score.refresh(now);
         for (PeerState p : peers.values()) {
             p.ihaves = 0;
             p.asked = 0;
@@ -414,7 +417,7 @@ public final class GossipsubRouter {
         }
         MessageId id = config.messageIdFunction().apply(m);
         if (seen.contains(id, now)) {
-            score.duplicateDelivery(p.id, topic, now);
+            score.duplicateDelivery(p.id, id, topic, now);
             return;
         }
         Optional<Rejection> rejection = MessageSigning.check(m, config.signaturePolicy());
@@ -429,7 +432,7 @@ public final class GossipsubRouter {
         }
         seen.add(id, now);
         promises.fulfilled(id);
-        score.firstDelivery(p.id, topic, now);
+        score.firstDelivery(p.id, id, topic, now);
         mcache.put(id, m);
         deliveries.add(new Delivery(id, m, p.id));
         if (m.dataLength() >= config.idontwantMessageSizeThreshold()) {
