@@ -170,21 +170,28 @@ class GossipsubTest {
     }
 
     @Test
-    void aSubscriberOverItsBufferWithTheErrorPolicyGetsALimitErrorAfterWhatItBuffered() {
-        GossipsubServiceConfig config = GossipsubServiceConfig.defaults()
-                .withSubscriberBuffer(8, GossipsubServiceConfig.Overflow.ERROR);
-        List<Gossipsub> pair = chain(2, false, config);
-        StepVerifier.create(pair.get(1).subscribe(TOPIC), 0)
+    void aSubscriberOverItsBufferWithTheErrorPolicyGetsALimitErrorAfterWhatItBufferedAndLeaves() {
+        // The publisher keeps publishing after the subscriber's node has left the topic.
+        Gossipsub publisher = node(GossipsubServiceConfig.defaults().withPublishWithoutPeers(true));
+        Gossipsub subscriber = node(GossipsubServiceConfig.defaults()
+                .withSubscriberBuffer(8, GossipsubServiceConfig.Overflow.ERROR));
+        hosts.get(0).connect(TestHosts.address(hosts.get(1))).block(WAIT);
+        List<String> got = new ArrayList<>();
+        StepVerifier.create(subscriber.subscribe(TOPIC).map(m -> new String(m.data(), StandardCharsets.UTF_8)), 0)
                 .expectSubscription()
                 .then(() -> {
-                    awaitTopicPeers(pair.get(0), 1);
-                    publish(pair.get(0), "m", 40);
+                    awaitTopicPeers(publisher, 1);
+                    publish(publisher, "m", 40);
                 })
                 .thenAwait(Duration.ofSeconds(1))
                 .thenRequest(Long.MAX_VALUE)
-                .thenConsumeWhile(m -> true)
+                .thenConsumeWhile(m -> true, got::add)
                 .expectError(LimitExceededException.class)
                 .verify(WAIT);
+        // Eight buffered and one taken ahead by the delivery stage; the tenth overflowed.
+        assertThat(got).containsExactly("m0", "m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8");
+        // The subscription ended, so its node left the topic.
+        Eventually.await(() -> publisher.topicPeers(TOPIC).block(WAIT).isEmpty(), WAIT);
     }
 
     @Test
@@ -219,7 +226,7 @@ class GossipsubTest {
         Rpc subscribe = new Rpc(List.of(new Rpc.Subscription(true, TOPIC)), List.of(), List.of(), List.of(),
                 List.of(), List.of(), List.of());
         good.send(Flux.just(frame(PubsubCodec.encode(subscribe)))).block(WAIT);
-        awaitTopicPeers(pair.get(1), 2);
+        Eventually.await(() -> pair.get(1).topicPeers(TOPIC).block(WAIT).contains(rogue.peerId()), WAIT);
         List<String> sent = publish(pair.get(0), "after", 5);
         Eventually.await(() -> got.size() == 5, WAIT);
         assertThat(got).containsExactlyElementsOf(sent);
