@@ -56,8 +56,10 @@ public final class PubsubExample {
             PubsubMessage[] got = new PubsubMessage[1];
             var received = nodes.get(2).subscribe("news").next().doOnNext(m -> got[0] = m).toFuture();
 
-            // Wait until a knows a subscriber of "news" (b, once it told a).
-            while (nodes.get(0).topicPeers("news").block(WAIT).isEmpty()) {
+            // Wait until a knows a subscriber of "news" (b, once it told a), and b forwards to c: b grafts c into its
+            // mesh of "news" as soon as c's subscription arrives. Gossipsub forwards only to mesh peers.
+            while (nodes.get(0).topicPeers("news").block(WAIT).isEmpty()
+                    || !nodes.get(1).meshPeers("news").block(WAIT).contains(hosts.get(2).peerId())) {
                 Thread.sleep(50);
             }
             PublishResult sent = nodes.get(0).publish("news", "hello, pubsub".getBytes(StandardCharsets.UTF_8))
