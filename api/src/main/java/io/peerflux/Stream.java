@@ -56,4 +56,11 @@ public interface Stream {
 
     /** Completes when the stream is fully closed (both sides half-closed, or reset). */
     Mono<Void> onClose();
+
+    /**
+     * Exempts this stream from the host's idle stream timeout, for protocols whose streams live as long as the
+     * connection and may carry nothing for long stretches (pubsub's, on a quiet topic). The stream still ends with its
+     * connection, and counts against the resource limits as before.
+     */
+    void keepWhenIdle();
 }

@@ -51,6 +51,7 @@ final class ReactiveStream implements Stream, MuxedStream.Listener {
     private int activity;
     private int activitySeen;
     private long quietSince = System.nanoTime();
+    private volatile boolean keepWhenIdle;
 
     ReactiveStream(MuxedStream muxed, Connection connection, String protocol, ByteBuf leftover) {
         this.muxed = muxed;
@@ -194,12 +195,20 @@ final class ReactiveStream implements Stream, MuxedStream.Listener {
 
     /** Whether nothing was sent or received for {@code timeoutNanos} up to {@code now}, as far as checks tell. */
     boolean idle(long now, long timeoutNanos) {
+        if (keepWhenIdle) {
+            return false;
+        }
         if (activity != activitySeen) {
             activitySeen = activity;
             quietSince = now;
             return false;
         }
         return now - quietSince >= timeoutNanos;
+    }
+
+    @Override
+    public void keepWhenIdle() {
+        keepWhenIdle = true;
     }
 
     /** Resets the stream at both ends; its local users get a {@link StreamResetException} caused by a timeout. */

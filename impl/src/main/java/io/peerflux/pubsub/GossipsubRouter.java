@@ -202,6 +202,7 @@ public final class GossipsubRouter {
         for (Rpc.Subscription s : rpc.subscriptions()) {
             if (s.subscribe()) {
                 joinTopic(p, s.topic());
+                graftOnJoin(p, s.topic(), now);
             } else if (p.topics.remove(s.topic())) {
                 leaveTopic(p, s.topic(), now);
             }
@@ -391,6 +392,20 @@ public final class GossipsubRouter {
         }
         members.add(p.id);
         p.topics.add(topic);
+    }
+
+    /**
+     * Grafts a peer that joins one of our topics while our mesh there is below {@code D_lo}, as rust-libp2p does,
+     * instead of waiting for the heartbeat: until a mesh exists we forward to no one, and messages arriving in that
+     * window would stop here (gossip goes only to peers outside the mesh, so it would not repair them either).
+     */
+    private void graftOnJoin(PeerState p, String topic, long now) {
+        Set<PeerId> members = mesh.get(topic);
+        if (members != null && members.size() < config.dLo() && !members.contains(p.id)
+                && graftable(p, topic, now)) {
+            members.add(p.id);
+            graft(p.id, topic, now);
+        }
     }
 
     private void leaveTopic(PeerState p, String topic, long now) {

@@ -34,6 +34,7 @@ class ConnectionManagerTest {
 
     static final Duration TIMEOUT = Duration.ofSeconds(20);
     static final String HOLD = "/hold/1.0.0";
+    static final String KEEP = "/keep/1.0.0";
 
     final List<Host> hosts = new CopyOnWriteArrayList<>();
     final List<Throwable> heldStreamErrors = new CopyOnWriteArrayList<>();
@@ -52,6 +53,10 @@ class ConnectionManagerTest {
                 .muxer(Yamux.create())
                 .handle(Echo.PROTOCOL_ID, Echo.handler())
                 .handle(HOLD, stream -> stream.receive().then().doOnError(heldStreamErrors::add))
+                .handle(KEEP, stream -> {
+                    stream.keepWhenIdle();
+                    return stream.receive().then();
+                })
                 .listen(Multiaddr.of("/memory/0"))
                 .connectionManager(config)
                 .build();
@@ -124,6 +129,22 @@ class ConnectionManagerTest {
         Eventually.await(() -> echoed.stream().mapToInt(ByteBuf::readableBytes).sum() == 12, TIMEOUT);
         echoed.forEach(ByteBuf::release);
         busy.reset().block(TIMEOUT);
+    }
+
+    @Test
+    void aStreamKeptWhenIdleOutlivesTheIdleTimeout() {
+        Duration idle = Duration.ofMillis(300);
+        Host server = host(ConnectionManagerConfig.defaults().withIdleStreamTimeout(idle));
+        Host client = host(ConnectionManagerConfig.defaults());
+        Connection connection = client.connect(address(server)).block(TIMEOUT);
+        Stream kept = connection.newStream(KEEP).block(TIMEOUT);
+        Stream quiet = connection.newStream(HOLD).block(TIMEOUT);
+
+        StepVerifier.create(quiet.receive()).expectError(StreamResetException.class).verify(TIMEOUT);
+        // The other stream, as quiet, is still open a few timeouts later: it carries data both ways.
+        StepVerifier.create(Flux.interval(idle.multipliedBy(3)).take(1).then(kept.send(
+                Flux.just(Unpooled.wrappedBuffer(new byte[] {1}))))).verifyComplete();
+        kept.reset().block(TIMEOUT);
     }
 
     @Test

@@ -198,6 +198,11 @@ class PerfInteropTest {
         }
 
         @Override
+        public void keepWhenIdle() {
+            delegate.keepWhenIdle();
+        }
+
+        @Override
         public Mono<Void> closeWrite() {
             return delegate.closeWrite();
         }

@@ -103,6 +103,25 @@ class GossipsubRouterTest {
     }
 
     @Test
+    void peersJoiningOurTopicAreGraftedAtOnceWhileTheMeshIsBelowDLo() {
+        GossipsubConfig config = GossipsubConfig.defaults();
+        router(config);
+        router.subscribe("t", now);
+        router.drain();
+        List<PeerId> flood = peers(50, 1, PubsubProtocol.FLOODSUB, true, "t");
+        List<PeerId> joined = peers(1, config.dLo() + 2, PubsubProtocol.GOSSIPSUB_V11, true, "t");
+        // peers() drained the GRAFTs; the mesh shows who got one.
+        assertThat(router.meshPeers("t")).containsExactlyInAnyOrderElementsOf(joined.subList(0, config.dLo()))
+                .doesNotContainAnyElementsOf(flood);
+        PeerId late = PubsubFixtures.peer(40);
+        router.addPeer(late, PubsubProtocol.GOSSIPSUB_V11, true);
+        router.handleRpc(late, new Rpc(List.of(new Rpc.Subscription(true, "t")), List.of(), List.of(), List.of(),
+                List.of(), List.of(), List.of()), now);
+        assertThat(router.drain().sends()).noneMatch(s -> !s.rpc().graft().isEmpty());
+        assertThat(router.meshPeers("t")).doesNotContain(late);
+    }
+
+    @Test
     void aNewPeerIsToldOurSubscriptions() {
         router(GossipsubConfig.defaults());
         router.subscribe("t", now);
@@ -215,10 +234,10 @@ class GossipsubRouterTest {
     }
 
     @Test
-    void theHeartbeatFillsAMeshBelowDLoAndPrunesOneAboveDHiKeepingDOutOutbound() {
+    void graftsBeyondDHiAreRefusedFromInboundPeersAndTheHeartbeatPrunesBackToDKeepingDOutOutbound() {
         router(GossipsubConfig.defaults());
-        router.subscribe("t", now);
         List<PeerId> inbound = peers(1, 20, PubsubProtocol.GOSSIPSUB_V11, false, "t");
+        router.subscribe("t", now);
         heartbeat(SECOND);
         assertThat(router.meshPeers("t")).hasSize(6);
         assertThat(sent(router.drain(), r -> r.graft().contains("t"))).isEqualTo(router.meshPeers("t"));
@@ -250,8 +269,8 @@ class GossipsubRouterTest {
     @Test
     void theHeartbeatGraftsOutboundPeersWhenTheQuotaIsShort() {
         router(GossipsubConfig.defaults());
-        router.subscribe("t", now);
         peers(1, 6, PubsubProtocol.GOSSIPSUB_V11, false, "t");
+        router.subscribe("t", now);
         heartbeat(SECOND);
         assertThat(router.meshPeers("t")).hasSize(6);
         List<PeerId> outbound = peers(30, 3, PubsubProtocol.GOSSIPSUB_V11, true, "t");
@@ -263,8 +282,8 @@ class GossipsubRouterTest {
     @Test
     void negativeScoresArePrunedAndNeverGrafted() {
         router(GossipsubConfig.defaults());
-        router.subscribe("t", now);
         List<PeerId> members = peers(1, 6, PubsubProtocol.GOSSIPSUB_V11, true, "t");
+        router.subscribe("t", now);
         heartbeat(SECOND);
         assertThat(router.meshPeers("t")).hasSize(6);
         router.drain();
@@ -431,9 +450,9 @@ class GossipsubRouterTest {
     @Test
     void largeMessagesBringIDontWantAndPeersThatSentItAreSkipped() {
         router(GossipsubConfig.defaults());
-        router.subscribe("t", now);
         List<PeerId> v12 = peers(1, 3, PubsubProtocol.GOSSIPSUB_V12, true, "t");
         List<PeerId> v11 = peers(10, 3, PubsubProtocol.GOSSIPSUB_V11, true, "t");
+        router.subscribe("t", now);
         heartbeat(SECOND);
         router.drain();
         Message big = signed(50, "t", 1, 1024);
@@ -453,9 +472,9 @@ class GossipsubRouterTest {
     void directPeersGetEveryMessageAndAreNeverGrafted() {
         PeerId direct = PubsubFixtures.peer(1);
         router(GossipsubConfig.defaults().withDirectPeers(Set.of(direct)).withFloodPublish(false));
-        router.subscribe("t", now);
         peers(1, 1, PubsubProtocol.GOSSIPSUB_V11, true, "t");
         List<PeerId> others = peers(2, 6, PubsubProtocol.GOSSIPSUB_V11, true, "t");
+        router.subscribe("t", now);
         heartbeat(SECOND);
         assertThat(router.meshPeers("t")).doesNotContain(direct).hasSize(6);
         router.drain();

@@ -23,6 +23,18 @@ class ExamplesTest {
                 "stranger's connection closed by the server", "careful's own gater refused the dial at DIAL");
     }
 
+    @Test
+    void pubsubExampleCarriesAMessageThroughTheMiddleHost() {
+        String out = capture(() -> {
+            try {
+                PubsubExample.main(new String[0]);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertThat(out).contains("published ", "c received: hello, pubsub (forwarded by b)");
+    }
+
     static String capture(Runnable main) {
         PrintStream original = System.out;
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
