@@ -169,6 +169,11 @@ public final class Envelope {
         return bytes.clone();
     }
 
+    /** The length of {@link #bytes()}, without copying them. */
+    public int size() {
+        return bytes.length;
+    }
+
     /** Envelopes are equal when their bytes are. */
     @Override
     public boolean equals(Object o) {

@@ -50,6 +50,7 @@ class PeerRecordTest {
         assertThat(record.addresses()).isEqualTo(ADDRESSES);
         assertThat(record.envelope().publicKey()).isEqualTo(KEY.publicKey());
         assertThat(record.envelope().payloadType()).isEqualTo(PEER_RECORD_TYPE);
+        assertThat(record.envelope().size()).isEqualTo(record.envelope().bytes().length);
         assertThat(record.envelope().bytes()).isEqualTo(JS_SEALED);
         assertThat(record).isEqualTo(PeerRecord.create(KEY, SEQ, ADDRESSES));
     }

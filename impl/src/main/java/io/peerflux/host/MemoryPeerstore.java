@@ -80,7 +80,7 @@ final class MemoryPeerstore implements Peerstore {
                 n += 64 + p.length();
             }
             return n + (agent == null ? 0 : 56 + agent.length()) + (key == null ? 0 : 160)
-                    + (certified == null ? 0 : 2L * certified.envelope().bytes().length + 96L * certified.addresses().size());
+                    + (certified == null ? 0 : 2L * certified.envelope().size() + 96L * certified.addresses().size());
         }
 
         boolean hasLiveAddress(long now) {
